@@ -1,0 +1,49 @@
+package io.zreliable.broker;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code zreliable} command; each pattern adds its subcommands here. */
+@Command(
+        name = "zreliable",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Reliable request-reply for ZeroMQ: brokers, queues, workers and clients of the Guide's "
+                + "reliability patterns.",
+        subcommands = {CommandLine.HelpCommand.class},
+        usageHelpAutoWidth = true)
+public final class ZReliableCommand implements Runnable {
+    /** Exit code for a bad flag or value, as picocli uses. */
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        // No subcommand given: say what there is, and fail so a script notices.
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    /**
+     * The command line with the project's error handling: a bad value from a configuration builder
+     * ({@link IllegalArgumentException}) is a usage error with its message, not a stack trace.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ZReliableCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                PrintWriter err = commandLine.getErr();
+                err.println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
+                err.flush();
+                return EXIT_USAGE;
+            }
+            throw e;
+        });
+        return cli;
+    }
+}

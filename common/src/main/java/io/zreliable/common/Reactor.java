@@ -1,0 +1,341 @@
+package io.zreliable.common;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * A single-threaded event loop over ZeroMQ sockets and timers: the one poll loop of the project.
+ *
+ * <h2>Thread contract</h2>
+ * Registered sockets, timers and handlers belong to the reactor's thread (the thread inside {@link #run()}, usually
+ * started with {@link #start(String)}). Before the loop runs, the owner may register sockets and schedule timers from
+ * the constructing thread; once it runs, only handlers, timer tasks and commands touch them. Three methods are safe
+ * from any thread: {@link #execute(Runnable)} passes a command into the loop, {@link #stop()} asks the loop to end
+ * after the current step, and {@link #awaitTermination(Duration)} waits for that. Nothing here interrupts the loop's
+ * thread (an interrupt would close JeroMQ's NIO channels under the sockets).
+ *
+ * <h2>How it polls</h2>
+ * Each socket's ZMQ_FD channel is registered once with a private {@link Selector}. A step runs pending commands, then
+ * due timers, then the handler of each readable socket (checked with ZMQ_EVENTS); only when nothing was ready does it
+ * block in {@code select} until the next timer deadline. The loop allocates nothing per step. {@link #execute} and
+ * {@link #stop} wake a blocked select with {@link Selector#wakeup()}.
+ *
+ * <p>A handler or timer task that throws is logged and the loop goes on: one bad message never kills a server.
+ */
+public final class Reactor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+
+    private final Clock clock;
+    private final Selector selector;
+    private final TimerQueue timers;
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private ZMQ.Socket[] sockets = new ZMQ.Socket[4];
+    private SocketHandler[] handlers = new SocketHandler[4];
+    private SelectionKey[] keys = new SelectionKey[4];
+    private int socketCount;
+
+    private volatile boolean stopRequested;
+    private volatile Thread loopThread;
+    private boolean closed;
+
+    public Reactor() {
+        this(Clock.system());
+    }
+
+    public Reactor(Clock clock) {
+        this.clock = Require.notNull(clock, "clock");
+        this.timers = new TimerQueue(clock);
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for the reactor", e);
+        }
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Polls {@code socket} for input and calls {@code handler} when it is readable. Reactor thread only. */
+    public void register(ZMQ.Socket socket, SocketHandler handler) {
+        Require.notNull(socket, "socket");
+        Require.notNull(handler, "handler");
+        if (indexOf(socket) >= 0) {
+            throw new IllegalStateException("socket is already registered with this reactor");
+        }
+        SelectableChannel channel = socket.getFD();
+        SelectionKey key;
+        try {
+            channel.configureBlocking(false);
+            key = channel.register(selector, SelectionKey.OP_READ);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot register socket with the reactor", e);
+        }
+        if (socketCount == sockets.length) {
+            int capacity = socketCount * 2;
+            sockets = Arrays.copyOf(sockets, capacity);
+            handlers = Arrays.copyOf(handlers, capacity);
+            keys = Arrays.copyOf(keys, capacity);
+        }
+        sockets[socketCount] = socket;
+        handlers[socketCount] = handler;
+        keys[socketCount] = key;
+        socketCount++;
+    }
+
+    /** Stops polling {@code socket} (it is not closed: the caller owns it). Reactor thread only. */
+    public void unregister(ZMQ.Socket socket) {
+        int index = indexOf(socket);
+        if (index < 0) {
+            return;
+        }
+        keys[index].cancel();
+        int last = socketCount - 1;
+        System.arraycopy(sockets, index + 1, sockets, index, last - index);
+        System.arraycopy(handlers, index + 1, handlers, index, last - index);
+        System.arraycopy(keys, index + 1, keys, index, last - index);
+        sockets[last] = null;
+        handlers[last] = null;
+        keys[last] = null;
+        socketCount = last;
+        // Deregisters the cancelled key now, so the same channel can be registered again at once.
+        try {
+            selector.selectNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        selector.selectedKeys().clear();
+    }
+
+    /** Runs {@code task} once after {@code delayMillis}. Reactor thread only. */
+    public Timer schedule(long delayMillis, Runnable task) {
+        Require.notNull(task, "task");
+        return timers.add(task, Math.max(0L, delayMillis) * NANOS_PER_MILLI, 0L);
+    }
+
+    /** Runs {@code task} every {@code periodMillis}, the first time one period from now. Reactor thread only. */
+    public Timer scheduleRepeating(long periodMillis, Runnable task) {
+        Require.notNull(task, "task");
+        Require.positive(periodMillis, "timer period (ms)");
+        long period = periodMillis * NANOS_PER_MILLI;
+        return timers.add(task, period, period);
+    }
+
+    /**
+     * Passes {@code command} to the reactor's thread; it runs before the next poll. Safe from any thread. Commands
+     * passed after the loop ended are never run.
+     */
+    public void execute(Runnable command) {
+        Require.notNull(command, "command");
+        commands.add(command);
+        selector.wakeup();
+    }
+
+    /** Starts {@link #run()} on a new daemon thread named {@code threadName}. */
+    public Thread start(String threadName) {
+        Thread thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * Runs the loop on the calling thread until {@link #stop()} is called or the ZeroMQ context is closed. Handler
+     * and timer failures are logged and do not end the loop.
+     */
+    public void run() {
+        if (loopThread != null) {
+            throw new IllegalStateException("reactor is already running on " + loopThread.getName());
+        }
+        loopThread = Thread.currentThread();
+        try {
+            while (!stopRequested) {
+                runOnce(-1L);
+            }
+        } catch (ClosedSelectorException | ContextClosed e) {
+            LOG.debug("reactor loop ends: its context or selector was closed");
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    /**
+     * One step of the loop: commands, due timers, readable sockets; when none of them had work, waits for input or
+     * the next timer, at most {@code maxWaitMillis} (negative: no limit but the next timer). Exposed so tests can
+     * step a reactor deterministically, e.g. with a {@link ManualClock}.
+     *
+     * @return how many commands, timers and handlers ran
+     */
+    public int runOnce(long maxWaitMillis) {
+        int work = runCommands();
+        if (stopRequested) {
+            return work;
+        }
+        work += timers.runDue(clock.nanoTime(), this::logFailure);
+        work += dispatchReadable();
+        if (work == 0 && commands.isEmpty() && !stopRequested) {
+            waitForEvents(maxWaitMillis);
+        }
+        return work;
+    }
+
+    /** Asks the loop to end after its current step. Safe from any thread; does not close any socket. */
+    public void stop() {
+        stopRequested = true;
+        selector.wakeup();
+    }
+
+    public boolean isStopRequested() {
+        return stopRequested;
+    }
+
+    /** Waits until a loop started with {@link #run()} or {@link #start(String)} has returned. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        if (loopThread == null) {
+            return true;
+        }
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** True when the caller runs on the reactor's loop thread. */
+    public boolean inReactorThread() {
+        return Thread.currentThread() == loopThread;
+    }
+
+    /** Stops the loop, waits for it (up to 10 s) and releases the selector. Registered sockets are not closed. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stop();
+        if (loopThread != null && !inReactorThread()) {
+            try {
+                if (!awaitTermination(Duration.ofSeconds(10))) {
+                    LOG.warn("reactor thread {} did not stop within 10 s", loopThread.getName());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        timers.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the reactor's selector failed", e);
+        }
+    }
+
+    private int runCommands() {
+        int ran = 0;
+        Runnable command;
+        while ((command = commands.poll()) != null) {
+            ran++;
+            try {
+                command.run();
+            } catch (RuntimeException e) {
+                logFailure("command", e);
+            }
+        }
+        return ran;
+    }
+
+    private int dispatchReadable() {
+        int ran = 0;
+        // A handler may unregister sockets; iterate by index and re-check the bound each time.
+        for (int i = 0; i < socketCount; i++) {
+            ZMQ.Socket socket = sockets[i];
+            if ((events(socket) & ZMQ.Poller.POLLIN) == 0) {
+                continue;
+            }
+            ran++;
+            try {
+                handlers[i].onReadable(socket);
+            } catch (ZMQException e) {
+                if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+                    throw new ContextClosed();
+                }
+                logFailure("socket handler", e);
+            } catch (RuntimeException e) {
+                logFailure("socket handler", e);
+            }
+        }
+        return ran;
+    }
+
+    private int events(ZMQ.Socket socket) {
+        try {
+            return socket.getEvents();
+        } catch (ZMQException e) {
+            if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+                throw new ContextClosed();
+            }
+            throw e;
+        } catch (IllegalStateException e) {
+            // JeroMQ throws this for a socket whose context is gone.
+            throw new ContextClosed();
+        }
+    }
+
+    private void waitForEvents(long maxWaitMillis) {
+        long untilTimer = timers.nanosUntilNext(clock.nanoTime());
+        long waitMillis;
+        if (untilTimer < 0) {
+            waitMillis = maxWaitMillis;
+        } else {
+            // Round up so a timer is never polled for a moment too early (which would spin).
+            long timerMillis = (untilTimer + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI;
+            waitMillis = maxWaitMillis < 0 ? timerMillis : Math.min(timerMillis, maxWaitMillis);
+        }
+        try {
+            if (waitMillis == 0) {
+                selector.selectNow();
+            } else if (waitMillis < 0) {
+                selector.select();
+            } else {
+                selector.select(waitMillis);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reactor select failed", e);
+        }
+        selector.selectedKeys().clear();
+    }
+
+    private int indexOf(ZMQ.Socket socket) {
+        for (int i = 0; i < socketCount; i++) {
+            if (sockets[i] == socket) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void logFailure(String what, RuntimeException e) {
+        LOG.error("{} failed in reactor loop; the loop goes on", what, e);
+    }
+
+    /** The sockets' context was closed under the loop: end it quietly. */
+    private static final class ContextClosed extends RuntimeException {
+        ContextClosed() {
+            super(null, null, false, false);
+        }
+    }
+}
