@@ -13,7 +13,20 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Reliable request-reply for ZeroMQ: brokers, queues, workers and clients of the Guide's "
                 + "reliability patterns.",
-        subcommands = {CommandLine.HelpCommand.class},
+        // One group per module, kept apart by blank lines so that each module's commands are added independently.
+        subcommands = {
+            CommandLine.HelpCommand.class,
+
+            // lazy-pirate
+
+            // majordomo
+
+            // titanic
+
+            // binary-star
+
+            // tools
+        },
         usageHelpAutoWidth = true)
 public final class ZReliableCommand implements Runnable {
     /** Exit code for a bad flag or value, as picocli uses. */
