@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             // binary-star
 
             // tools
+            io.zreliable.broker.bench.BenchCommand.class,
         },
         usageHelpAutoWidth = true)
 public final class ZReliableCommand implements Runnable {
