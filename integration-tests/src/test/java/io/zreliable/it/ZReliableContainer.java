@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
@@ -35,6 +37,17 @@ final class ZReliableContainer implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STATE_TIMEOUT = Duration.ofSeconds(30);
     private static final int STOP_GRACE_SECONDS = 20;
+
+    /**
+     * Containers not closed yet. Ryuk (Testcontainers' reaper) is off, so a test JVM that ends abnormally (a fork
+     * timeout, an error in a test) removes what is left in a shutdown hook instead of leaving processes behind.
+     */
+    private static final Set<GenericContainer<?>> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(GenericContainer::stop),
+                "drill-container-reaper"));
+    }
 
     private final String name;
     private final GenericContainer<?> container;
@@ -71,10 +84,14 @@ final class ZReliableContainer implements AutoCloseable {
 
     /** Runs {@code zreliable ARGS} to completion in a container: exit code and combined output. */
     static ProcessResult run(String... args) {
-        try (GenericContainer<?> container = jarContainer(args).withStartupCheckStrategy(new UntilExited())) {
+        GenericContainer<?> container = jarContainer(args).withStartupCheckStrategy(new UntilExited());
+        LIVE.add(container);
+        try (container) {
             container.start();
             InspectContainerResponse.ContainerState state = inspect(container.getContainerId()).getState();
             return new ProcessResult(state.getExitCodeLong().intValue(), container.getLogs());
+        } finally {
+            LIVE.remove(container);
         }
     }
 
@@ -100,6 +117,7 @@ final class ZReliableContainer implements AutoCloseable {
     ZReliableContainer start() {
         container.waitingFor(Wait.forLogMessage("(?s).*(" + ready.pattern() + ").*", 1)
                 .withStartupTimeout(READY_TIMEOUT));
+        LIVE.add(container);
         container.start();
         starts = 1;
         return this;
@@ -180,6 +198,7 @@ final class ZReliableContainer implements AutoCloseable {
             }
         } finally {
             container.stop(); // kills and removes the container
+            LIVE.remove(container);
         }
     }
 
