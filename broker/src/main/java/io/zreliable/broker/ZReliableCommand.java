@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             // titanic
 
             // binary-star
+            BstarEchoCommand.class,
 
             // tools
             io.zreliable.broker.bench.BenchCommand.class,
