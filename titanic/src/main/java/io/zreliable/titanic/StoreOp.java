@@ -1,6 +1,7 @@
 package io.zreliable.titanic;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** One operation queued for the store's writer thread, with the future its caller waits on. */
@@ -23,6 +24,13 @@ sealed interface StoreOp {
     }
 
     record Lookup(String uuid, CompletableFuture<ReplyLookup> future) implements StoreOp {
+        @Override
+        public boolean isWrite() {
+            return false;
+        }
+    }
+
+    record Get(String uuid, CompletableFuture<Optional<StoredRequest>> future) implements StoreOp {
         @Override
         public boolean isWrite() {
             return false;

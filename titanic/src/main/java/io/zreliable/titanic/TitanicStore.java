@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -150,6 +151,11 @@ public final class TitanicStore implements AutoCloseable {
         return enqueue(new StoreOp.Lookup(checkedUuid(uuid), new CompletableFuture<>()));
     }
 
+    /** The request {@code uuid} if it is still waiting for its reply (empty once answered or closed). */
+    public CompletableFuture<Optional<StoredRequest>> waiting(String uuid) {
+        return enqueue(new StoreOp.Get(checkedUuid(uuid), new CompletableFuture<>()));
+    }
+
     /** Up to {@code limit} waiting requests with sequence number {@code >= fromSeq}, in arrival order. */
     public CompletableFuture<List<StoredRequest>> pending(long fromSeq, int limit) {
         Require.positive(limit, "pending limit");
@@ -265,6 +271,8 @@ public final class TitanicStore implements AutoCloseable {
         for (StoreOp op : ops) {
             if (op instanceof StoreOp.Lookup lookup) {
                 read(lookup.future(), () -> readLookup(lookup.uuid()));
+            } else if (op instanceof StoreOp.Get get) {
+                read(get.future(), () -> readWaiting(get.uuid()));
             } else if (op instanceof StoreOp.Pending pending) {
                 read(pending.future(), () -> readPending(pending.fromSeq(), pending.limit()));
             } else if (op instanceof StoreOp.Stop stop) {
@@ -405,18 +413,26 @@ public final class TitanicStore implements AutoCloseable {
         return a.request(uuid) != null ? ReplyLookup.PENDING_LOOKUP : ReplyLookup.UNKNOWN_LOOKUP;
     }
 
+    private Optional<StoredRequest> readWaiting(String uuid) {
+        byte[] record = a.request(uuid);
+        return record == null ? Optional.empty() : Optional.of(decode(uuid, record));
+    }
+
     private List<StoredRequest> readPending(long fromSeq, int limit) {
         List<StoredRequest> out = new ArrayList<>(Math.min(limit, 1024));
         for (Map.Entry<Long, String> e : a.pendingFrom(fromSeq)) {
             if (out.size() >= limit) {
                 break;
             }
-            byte[] record = a.request(e.getValue());
-            List<byte[]> frames = FrameCodec.frames(record);
-            out.add(new StoredRequest(e.getValue(), e.getKey(), Frames.text(frames.get(0)),
-                    frames.subList(1, frames.size())));
+            out.add(decode(e.getValue(), a.request(e.getValue())));
         }
         return out;
+    }
+
+    private static StoredRequest decode(String uuid, byte[] record) {
+        List<byte[]> frames = FrameCodec.frames(record);
+        return new StoredRequest(uuid, FrameCodec.seq(record), Frames.text(frames.get(0)),
+                frames.subList(1, frames.size()));
     }
 
     private <T> void read(CompletableFuture<T> future, java.util.function.Supplier<T> reader) {
