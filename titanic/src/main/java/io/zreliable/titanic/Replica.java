@@ -138,6 +138,15 @@ final class Replica implements AutoCloseable {
         return pending.tailMap(fromSeq, true).entrySet();
     }
 
+    /** Copies every record into an empty replica (compaction writes the live data into a fresh file). */
+    void copyInto(Replica target) {
+        requests.forEach(target.requests::put);
+        pending.forEach(target.pending::put);
+        replies.forEach(target.replies::put);
+        target.lastSeq.set(lastSeq.get());
+        target.batch.set(batch.get());
+    }
+
     void setBatch(long value) {
         batch.set(value);
     }

@@ -23,6 +23,14 @@ sealed interface StoreOp {
     record Close(String uuid, CompletableFuture<Void> future) implements StoreOp {
     }
 
+    /** Rewrites the replicas with only their live data; completes with the bytes reclaimed per replica. */
+    record Compact(CompletableFuture<Long> future) implements StoreOp {
+        @Override
+        public boolean isWrite() {
+            return false;
+        }
+    }
+
     record Lookup(String uuid, CompletableFuture<ReplyLookup> future) implements StoreOp {
         @Override
         public boolean isWrite() {

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class StoreRecovery {
     static final String REPLICA_A = "titanic-a.db";
     static final String REPLICA_B = "titanic-b.db";
+    /** The fresh file compaction writes before swapping it in; a leftover one is incomplete and deleted. */
+    static final String COMPACT_FILE = "titanic-compact.db";
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
 
@@ -42,6 +44,7 @@ final class StoreRecovery {
         }
         // MapDB 3.1.0 never replays its write-ahead log, so leftover WAL files are useless and would be reused.
         deleteWalFiles(dir);
+        deleteIfExists(dir.resolve(COMPACT_FILE));
         switch (content.state()) {
             case CREATING:
                 deleteIfExists(a);
@@ -127,13 +130,17 @@ final class StoreRecovery {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
+            syncFile(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(target.getParent());
         } catch (IOException e) {
             throw new TitanicStoreException(target, "cannot restore from " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void syncFile(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
         }
     }
 
@@ -146,7 +153,7 @@ final class StoreRecovery {
     }
 
     private static void deleteWalFiles(Path dir) {
-        try (DirectoryStream<Path> wal = Files.newDirectoryStream(dir, "titanic-?.db.wal.*")) {
+        try (DirectoryStream<Path> wal = Files.newDirectoryStream(dir, "titanic-*.db.wal.*")) {
             for (Path file : wal) {
                 Files.deleteIfExists(file);
             }

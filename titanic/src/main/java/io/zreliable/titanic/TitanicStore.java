@@ -41,8 +41,9 @@ public final class TitanicStore implements AutoCloseable {
     private final TitanicStoreConfig config;
     private final StoreLock lock;
     private final CommitMarker marker;
-    private final Replica a;
-    private final Replica b;
+    // Replaced by compaction, on the writer thread, which is the only thread that uses them after open.
+    private Replica a;
+    private Replica b;
     private final BlockingQueue<StoreOp> queue;
     private final Thread writer;
     private final AtomicLong commits = new AtomicLong();
@@ -56,6 +57,7 @@ public final class TitanicStore implements AutoCloseable {
     private long batch;
     private long lastSeq;
     private boolean sizeAlarmRaised;
+    private long compactAbove;
 
     private TitanicStore(TitanicStoreConfig config, StoreLock lock, CommitMarker marker, StoreRecovery.Opened opened) {
         this.config = config;
@@ -160,6 +162,16 @@ public final class TitanicStore implements AutoCloseable {
     public CompletableFuture<List<StoredRequest>> pending(long fromSeq, int limit) {
         Require.positive(limit, "pending limit");
         return enqueue(new StoreOp.Pending(fromSeq, limit, new CompletableFuture<>()));
+    }
+
+    /**
+     * Reclaims disk space: rewrites each replica with only its live data (MapDB reuses freed space but never shrinks
+     * its file, and its own compaction is a no-op for transactional stores). Runs on the writer thread, so other
+     * operations wait meanwhile; crash-safe like a commit (the replica being replaced is named in the marker).
+     * Completes with the bytes reclaimed per replica.
+     */
+    public CompletableFuture<Long> compact() {
+        return enqueue(new StoreOp.Compact(new CompletableFuture<>()));
     }
 
     /** Group commits done since open (each commits both replicas). */
@@ -275,6 +287,8 @@ public final class TitanicStore implements AutoCloseable {
                 read(get.future(), () -> readWaiting(get.uuid()));
             } else if (op instanceof StoreOp.Pending pending) {
                 read(pending.future(), () -> readPending(pending.fromSeq(), pending.limit()));
+            } else if (op instanceof StoreOp.Compact compact) {
+                read(compact.future(), this::compactNow);
             } else if (op instanceof StoreOp.Stop stop) {
                 stop.future().complete(null);
                 running = false;
@@ -397,12 +411,70 @@ public final class TitanicStore implements AutoCloseable {
 
     private void checkFileSize() {
         fileSize = a.fileSize();
-        if (fileSize > config.fileSizeAlarmBytes() && !sizeAlarmRaised) {
-            sizeAlarmRaised = true;
-            LOG.warn("Titanic store file {} is {} bytes, over the alarm of {} bytes ({} live bytes); "
-                    + "compact it (see README, Titanic storage)", a.file(), fileSize, config.fileSizeAlarmBytes(),
-                    liveBytes);
+        if (fileSize <= config.fileSizeAlarmBytes()) {
+            sizeAlarmRaised = false;
+            return;
         }
+        // Mostly garbage: compact, but not again until the file has doubled, so a store whose minimum size is over
+        // the alarm does not compact on every commit.
+        if (liveBytes < fileSize / 2 && fileSize >= compactAbove) {
+            LOG.warn("Titanic store file {} is {} bytes with {} live bytes: compacting", a.file(), fileSize,
+                    liveBytes);
+            try {
+                compactNow();
+            } catch (RuntimeException e) {
+                return; // logged; the store now refuses writes until reopened
+            }
+            compactAbove = 2 * fileSize;
+            if (fileSize <= config.fileSizeAlarmBytes()) {
+                return;
+            }
+        }
+        if (!sizeAlarmRaised) {
+            sizeAlarmRaised = true;
+            LOG.warn("Titanic store file {} is {} bytes, over the alarm of {} bytes, with {} live bytes in {} "
+                    + "requests", a.file(), fileSize, config.fileSizeAlarmBytes(), liveBytes, entries);
+        }
+    }
+
+    /**
+     * Writes A's live data into a fresh file, swaps it in for A while the marker names A (B is complete), then
+     * copies A over B while the marker names B. A crash at any point leaves one complete replica named as such.
+     */
+    private long compactNow() {
+        if (failure != null) {
+            throw failure;
+        }
+        Path dir = a.file().getParent();
+        Path fresh = dir.resolve(StoreRecovery.COMPACT_FILE);
+        long before = a.fileSize();
+        try {
+            Files.deleteIfExists(fresh);
+            try (Replica target = Replica.create(fresh)) {
+                a.copyInto(target);
+                target.commit();
+            }
+            StoreRecovery.syncFile(fresh);
+            marker.write(CommitMarker.State.A_IN_DOUBT, batch);
+            a.close();
+            Files.move(fresh, a.file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            StoreRecovery.syncDirectory(dir);
+            a = Replica.open(a.file());
+            marker.write(CommitMarker.State.B_IN_DOUBT, batch);
+            b.close();
+            StoreRecovery.restore(a.file(), b.file());
+            b = Replica.open(b.file());
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof TitanicStoreException t ? t
+                    : new TitanicStoreException(dir, "compaction failed: " + e, e);
+            LOG.error("Titanic store failed during compaction; restart to repair it: {}", failure.getMessage());
+            throw failure;
+        }
+        long after = a.fileSize();
+        fileSize = after;
+        LOG.info("Titanic store compacted: {} -> {} bytes per replica", before, after);
+        return before - after;
     }
 
     private ReplyLookup readLookup(String uuid) {

@@ -184,4 +184,62 @@ class TitanicStoreTest {
                 () -> store.submit("echo", List.of(bytes("x"))).join());
         assertInstanceOf(TitanicStoreException.class, e.getCause());
     }
+
+    @Test
+    void compactionReclaimsSpaceAndKeepsLiveData() throws Exception {
+        List<String> kept = new ArrayList<>();
+        try (TitanicStore store = TitanicStore.open(TitanicStoreConfig.of(dir))) {
+            List<CompletableFuture<String>> futures = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                futures.add(store.submit("echo", List.of(new byte[8 * 1024], bytes("r" + i))));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                String uuid = await(futures.get(i));
+                if (i % 50 == 0) {
+                    kept.add(uuid);
+                } else {
+                    store.close(uuid);
+                }
+            }
+            await(store.storeReply(kept.get(0), List.of(bytes("answer"))));
+            long before = store.fileSizeBytes();
+            long reclaimed = await(store.compact());
+            System.out.printf("compaction: %d -> %d bytes per replica%n", before, store.fileSizeBytes());
+            assertTrue(reclaimed > 0 && store.fileSizeBytes() < before, before + " -> " + store.fileSizeBytes());
+            assertEquals(kept.subList(1, kept.size()),
+                    await(store.pending(0, 100)).stream().map(StoredRequest::uuid).toList());
+            // Still writable after the swap.
+            kept.add(await(store.submit("echo", List.of(bytes("after")))));
+        }
+        try (TitanicStore store = TitanicStore.open(TitanicStoreConfig.of(dir))) {
+            assertEquals(kept.subList(1, kept.size()),
+                    await(store.pending(0, 100)).stream().map(StoredRequest::uuid).toList());
+            assertEquals(ReplyLookup.Status.DONE, await(store.lookup(kept.get(0))).status());
+        }
+    }
+
+    @Test
+    void oversizedFileIsCompactedAutomatically() throws Exception {
+        long alarm = 4L << 20;
+        TitanicStoreConfig config = TitanicStoreConfig.builder(dir).fileSizeAlarmBytes(alarm).build();
+        try (TitanicStore store = TitanicStore.open(config)) {
+            List<CompletableFuture<String>> futures = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                futures.add(store.submit("echo", List.of(new byte[16 * 1024])));
+            }
+            List<String> uuids = new ArrayList<>();
+            for (CompletableFuture<String> future : futures) {
+                uuids.add(await(future));
+            }
+            long peak = store.fileSizeBytes();
+            assertTrue(peak > alarm, "burst should grow the file over the alarm, was " + peak);
+            for (String uuid : uuids) {
+                store.close(uuid);
+            }
+            String last = await(store.submit("echo", List.of(bytes("live"))));
+            System.out.printf("automatic compaction: %d -> %d bytes per replica%n", peak, store.fileSizeBytes());
+            assertTrue(store.fileSizeBytes() <= alarm, "file is " + store.fileSizeBytes() + " bytes");
+            assertEquals(ReplyLookup.Status.PENDING, await(store.lookup(last)).status());
+        }
+    }
 }
