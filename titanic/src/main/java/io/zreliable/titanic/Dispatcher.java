@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread contract: the index belongs to the coordinator thread; other threads only post events to it.
  */
-final class Dispatcher implements AutoCloseable {
+final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final int SEED_PAGE = 512;
 
@@ -103,12 +103,14 @@ final class Dispatcher implements AutoCloseable {
     }
 
     /** A request was stored: queue it for delivery. Thread-safe. */
-    void stored(String uuid, String service) {
+    @Override
+    public void stored(String uuid, String service) {
         events.add(new Event(EventType.STORED, uuid, service, null));
     }
 
     /** A request was closed by its client: stop trying to deliver it. Thread-safe. */
-    void closed(String uuid) {
+    @Override
+    public void closed(String uuid) {
         events.add(new Event(EventType.CLOSED, uuid, null, null));
     }
 

@@ -27,16 +27,20 @@ final class TspServices {
 
     private final TitanicStore store;
     private final long storeTimeoutMillis;
-    private final Runnable onStored;
+    private final Listener listener;
     private final DropCounter malformed = new DropCounter(LOG);
 
-    /**
-     * @param onStored called after each request is stored (wakes the dispatcher)
-     */
-    TspServices(TitanicStore store, Duration storeTimeout, Runnable onStored) {
+    /** Told about requests stored and closed (the dispatcher's index follows them). */
+    interface Listener {
+        void stored(String uuid, String service);
+
+        void closed(String uuid);
+    }
+
+    TspServices(TitanicStore store, Duration storeTimeout, Listener listener) {
         this.store = store;
         this.storeTimeoutMillis = storeTimeout.toMillis();
-        this.onStored = onStored;
+        this.listener = listener;
     }
 
     /** titanic.request: [service, body...] -> [200, uuid] after the commit, or 400 / 500. */
@@ -62,7 +66,7 @@ final class TspServices {
         }
         try {
             String uuid = await(store.submit(service, body));
-            onStored.run();
+            listener.stored(uuid, service);
             return Frames.message(TspProtocol.OK, uuid);
         } catch (TitanicStoreFullException e) {
             LOG.warn("refusing a request for {}: {}", service, e.getMessage());
@@ -106,6 +110,7 @@ final class TspServices {
         }
         try {
             await(store.close(uuid));
+            listener.closed(uuid);
             return Frames.message(TspProtocol.OK);
         } catch (RuntimeException e) {
             LOG.error("cannot close {}: {}", uuid, e.getMessage());

@@ -23,11 +23,22 @@ class TspServicesTest {
     private TitanicStore store;
     private TspServices services;
     private final AtomicInteger stored = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
 
     @BeforeEach
     void open() {
         store = TitanicStore.open(TitanicStoreConfig.builder(dir).maxEntries(5).build());
-        services = new TspServices(store, Duration.ofSeconds(30), stored::incrementAndGet);
+        services = new TspServices(store, Duration.ofSeconds(30), new TspServices.Listener() {
+            @Override
+            public void stored(String uuid, String service) {
+                stored.incrementAndGet();
+            }
+
+            @Override
+            public void closed(String uuid) {
+                closed.incrementAndGet();
+            }
+        });
     }
 
     @AfterEach
@@ -65,6 +76,7 @@ class TspServicesTest {
         ZMsg closed = services.close(Frames.message(uuid));
         assertEquals(1, closed.size());
         assertEquals(TspProtocol.OK, status(closed));
+        assertEquals(1, this.closed.get(), "dispatcher told");
         assertEquals(TspProtocol.UNKNOWN, status(services.reply(Frames.message(uuid))));
         assertEquals(TspProtocol.OK, status(services.close(Frames.message(uuid))), "close is idempotent");
     }
