@@ -1,6 +1,7 @@
 package io.zreliable.lazypirate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zreliable.common.HeartbeatConfig;
@@ -137,28 +138,26 @@ class ParanoidPirateQueueTest {
         worker.send(new byte[] {PppProtocol.READY}, 0);
         Await.until("worker registered", () -> queue.stats().workers() == 1);
 
-        for (long step : new long[] {1000, 1000, 999}) {
-            clock.advance(Duration.ofMillis(step));
-            // Lets the loop take a step or two, running any timer now due (the command wakes it).
-            queue.stats();
-            queue.stats();
+        // The queue heartbeats the worker once per interval: at 1000 and 2000 ms. Waiting for each beat makes sure
+        // the loop has run that timer before time moves on (otherwise two intervals could pass in one step).
+        worker.setReceiveTimeOut((int) Await.DEADLINE.toMillis());
+        for (int beat = 0; beat < 2; beat++) {
+            clock.advance(Duration.ofMillis(1000));
+            ZMsg heartbeat = ZMsg.recvMsg(worker);
+            assertNotNull(heartbeat, "heartbeat " + (beat + 1) + " within the deadline");
+            assertEquals(1, heartbeat.size());
+            assertEquals(PppProtocol.HEARTBEAT, heartbeat.getFirst().getData()[0]);
         }
+        clock.advance(Duration.ofMillis(999));
+        // Lets the loop take a step or two, running any timer now due (the command wakes it).
+        queue.stats();
+        queue.stats();
         assertEquals(1, queue.stats().workers(), "still alive 1 ms before interval x liveness");
 
         clock.advance(Duration.ofMillis(1));
         // Time stands still now, so only the expiry deadline itself can make this true.
         Await.until("expired at interval x liveness", () -> queue.stats().workers() == 0);
         assertEquals(1, queue.stats().workersExpired());
-
-        // While it was known, the queue heartbeated the worker once per interval (at 1000 and 2000 ms).
-        worker.setReceiveTimeOut((int) Await.DEADLINE.toMillis());
-        int beats = 0;
-        while (beats < 2) {
-            ZMsg beat = ZMsg.recvMsg(worker);
-            assertEquals(1, beat.size());
-            assertEquals(PppProtocol.HEARTBEAT, beat.getFirst().getData()[0]);
-            beats++;
-        }
     }
 
     @Test
