@@ -1,6 +1,5 @@
 package io.zreliable.binarystar;
 
-import io.zreliable.common.Frames;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.Require;
 import io.zreliable.common.RetryPolicy;
@@ -10,7 +9,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /**
@@ -83,12 +81,9 @@ public final class BinaryStarClient implements AutoCloseable {
 
     /** Sends a one-frame UTF-8 request and returns the first frame of the reply as UTF-8. */
     public String request(String body) {
-        ZMsg reply = request(Frames.message(body));
-        try {
-            return reply.getFirst().getString(ZMQ.CHARSET);
-        } finally {
-            reply.destroy();
-        }
+        String reply = pirate.request(body);
+        replied(pirate.currentEndpoint());
+        return reply;
     }
 
     /** The endpoint the next request goes to first: the server that answered last. */

@@ -10,41 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.RetryPolicy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 
 /** A {@link BinaryStarClient} against a pair of echo servers, through the death of each server in turn. */
-class BinaryStarFailoverTest {
+class BinaryStarFailoverTest extends SocketTest {
     /** The heartbeat the issue asks failover to be measured at. */
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
     /** A sanity bound only; the figure itself is logged (timing is for the benchmark harness). */
     private static final Duration SANE = Duration.ofSeconds(5);
 
-    private ZContext ctx;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        ctx = new ZContext();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        ctx.close();
-    }
-
     private BinaryStar echoServer(Role role, int local, int peer, int voter) {
         BinaryStar star = new BinaryStar(ctx, BinaryStarConfig.builder()
                 .role(role).local(endpoint(local)).peer(endpoint(peer)).heartbeat(HEARTBEAT).build());
-        resources.add(star);
+        track(star);
         star.voter(endpoint(voter), SocketType.ROUTER, TestSupport::echo);
         star.start();
         return star;
@@ -66,7 +46,7 @@ class BinaryStarFailoverTest {
                 .retryPolicy(BinaryStarClient.policyFor(HEARTBEAT))
                 .context(ctx)
                 .build();
-        resources.add(client);
+        track(client);
 
         int sent = exchange(client, 0, 20);
         assertEquals(endpoint(pv), client.currentEndpoint());

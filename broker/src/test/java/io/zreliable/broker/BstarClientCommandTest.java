@@ -1,5 +1,6 @@
 package io.zreliable.broker;
 
+import static io.zreliable.broker.BstarCli.freeEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,50 +8,28 @@ import io.zreliable.binarystar.BinaryStar;
 import io.zreliable.binarystar.BinaryStarConfig;
 import io.zreliable.binarystar.BstarState;
 import io.zreliable.binarystar.Role;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
-import picocli.CommandLine;
 
 class BstarClientCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final BstarCli run = new BstarCli();
 
-    private int run(String... args) {
-        CommandLine cli = ZReliableCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static BinaryStar echo(ZContext ctx, Role role, int local, int peer, int voter) {
-        BinaryStar star = new BinaryStar(ctx, BinaryStarConfig.builder().role(role)
-                .local("tcp://127.0.0.1:" + local).peer("tcp://127.0.0.1:" + peer).heartbeatMillis(50).build());
-        star.voter("tcp://127.0.0.1:" + voter, SocketType.ROUTER, (socket, request) -> request.send(socket));
+    private static BinaryStar echo(ZContext ctx, Role role, String local, String peer, String voter) {
+        BinaryStar star = new BinaryStar(ctx, BinaryStarConfig.builder().role(role).local(local).peer(peer)
+                .heartbeatMillis(50).build());
+        star.voter(voter, SocketType.ROUTER, (socket, request) -> request.send(socket));
         star.start();
         return star;
     }
 
     @Test
     void printsEachReplyFromTheActiveServer() {
-        int p = freePort();
-        int b = freePort();
-        int pv = freePort();
-        int bv = freePort();
+        String p = freeEndpoint();
+        String b = freeEndpoint();
+        String pv = freeEndpoint();
+        String bv = freeEndpoint();
         try (ZContext ctx = new ZContext();
              BinaryStar primary = echo(ctx, Role.PRIMARY, p, b, pv);
              BinaryStar backup = echo(ctx, Role.BACKUP, b, p, bv)) {
@@ -58,26 +37,25 @@ class BstarClientCommandTest {
             while (primary.state() != BstarState.ACTIVE && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(2_000_000L);
             }
-            assertEquals(0, run("bstar-client", "--connect", "tcp://127.0.0.1:" + pv,
-                    "--connect", "tcp://127.0.0.1:" + bv, "--heartbeat-ms", "50", "--count", "3", "ping"),
-                    err.toString());
-            assertEquals("ping-1%nping-2%nping-3%n".formatted(), out.toString());
+            assertEquals(0, run.execute("bstar-client", "--connect", pv, "--connect", bv, "--heartbeat-ms", "50",
+                    "--count", "3", "ping"), run.err.toString());
+            assertEquals("ping-1%nping-2%nping-3%n".formatted(), run.out.toString());
         }
     }
 
     @Test
     void noServerIsAnErrorNamingBothEndpoints() {
-        String a = "tcp://127.0.0.1:" + freePort();
-        String b = "tcp://127.0.0.1:" + freePort();
-        assertEquals(BstarClientCommand.EXIT_NO_REPLY, run("bstar-client", "--connect", a, "--connect", b,
+        String a = freeEndpoint();
+        String b = freeEndpoint();
+        assertEquals(BstarClientCommand.EXIT_NO_REPLY, run.execute("bstar-client", "--connect", a, "--connect", b,
                 "--timeout-ms", "50", "--retries", "2"));
-        assertTrue(err.toString().startsWith("error: "), err.toString());
-        assertTrue(err.toString().contains(a) && err.toString().contains(b), err.toString());
+        assertTrue(run.err.toString().startsWith("error: "), run.err.toString());
+        assertTrue(run.err.toString().contains(a) && run.err.toString().contains(b), run.err.toString());
     }
 
     @Test
     void exactlyTwoEndpointsAreRequired() {
-        assertEquals(2, run("bstar-client", "--connect", "tcp://127.0.0.1:5001"));
-        assertTrue(err.toString().contains("exactly two --connect endpoints"), err.toString());
+        assertEquals(2, run.execute("bstar-client", "--connect", "tcp://127.0.0.1:5001"));
+        assertTrue(run.err.toString().contains("exactly two --connect endpoints"), run.err.toString());
     }
 }
