@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 
             // binary-star
             BstarEchoCommand.class,
+            BstarClientCommand.class,
 
             // tools
             io.zreliable.broker.bench.BenchCommand.class,
