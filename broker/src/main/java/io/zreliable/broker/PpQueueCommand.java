@@ -1,6 +1,7 @@
 package io.zreliable.broker;
 
 import io.zreliable.lazypirate.ParanoidPirateQueue;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.zeromq.ZMQException;
 import picocli.CommandLine.Command;
@@ -32,6 +33,10 @@ public final class PpQueueCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxBacklog;
 
+    @Option(names = "--max-backlog-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "Longest a request may wait for a worker before it is dropped (default: ${DEFAULT-VALUE}).")
+    long maxBacklogMillis;
+
     @Option(names = "--max-workers", paramLabel = "N", defaultValue = "10000",
             description = "Workers tracked at once (default: ${DEFAULT-VALUE}).")
     int maxWorkers;
@@ -45,7 +50,8 @@ public final class PpQueueCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ParanoidPirateQueue queue = ParanoidPirateQueue.builder().frontend(frontend).backend(backend)
-                .heartbeat(heartbeat.toConfig()).maxBacklog(maxBacklog).maxWorkers(maxWorkers)
+                .heartbeat(heartbeat.toConfig()).maxBacklog(maxBacklog)
+                .maxBacklogAge(Duration.ofMillis(maxBacklogMillis)).maxWorkers(maxWorkers)
                 .maxRequestBytes(maxRequestBytes).build();
         try {
             queue.start();
