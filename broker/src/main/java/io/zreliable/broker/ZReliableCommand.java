@@ -18,6 +18,9 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class,
 
             // lazy-pirate
+            PpQueueCommand.class,
+            PpWorkerCommand.class,
+            LpClientCommand.class,
 
             // majordomo
 

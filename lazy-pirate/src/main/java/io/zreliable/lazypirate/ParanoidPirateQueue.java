@@ -7,7 +7,7 @@ import io.zreliable.common.Frames;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +31,9 @@ import org.zeromq.ZMsg;
  * requests, so a heartbeat from a busy worker means it dropped its request. An unknown worker that heartbeats or
  * replies (e.g. after this queue restarted) is adopted as idle.</li>
  * <li>The queue sends HEARTBEAT to every known worker once per interval.</li>
- * <li>Requests that find no idle worker wait in a backlog of at most {@code maxBacklog}; when it is full a new
- * request is dropped and counted ("backlog full"), and the client's retry takes over.</li>
+ * <li>Requests that find no idle worker wait in a FIFO backlog of at most {@code maxBacklog}, for at most
+ * {@code maxBacklogAge}; a request that finds it full, or waits longer, is dropped and counted ("backlog full",
+ * "backlog expired"), and the client's retry takes over.</li>
  * <li>Malformed, oversized or unknown messages are dropped and counted in {@link #stats()}; they never stop the
  * queue.</li>
  * </ul>
@@ -43,6 +44,7 @@ import org.zeromq.ZMsg;
  */
 public final class ParanoidPirateQueue implements AutoCloseable {
     public static final String DROP_BACKLOG_FULL = "backlog full";
+    public static final String DROP_BACKLOG_EXPIRED = "backlog expired";
     public static final String DROP_MALFORMED_REQUEST = "malformed request";
     public static final String DROP_OVERSIZED_REQUEST = "oversized request";
     public static final String DROP_MALFORMED_WORKER_MESSAGE = "malformed worker message";
@@ -56,14 +58,13 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     private final String frontendEndpoint;
     private final String backendEndpoint;
     private final HeartbeatConfig heartbeat;
-    private final int maxBacklog;
     private final long maxRequestBytes;
     private final ZContext context;
     private final boolean ownsContext;
     private final Reactor reactor;
     private final WorkerPool pool;
-    private final ArrayDeque<ZMsg> backlog = new ArrayDeque<>();
     private final DropCounter drops = new DropCounter(LOG);
+    private final RequestBacklog backlog;
     private ZMQ.Socket frontend;
     private ZMQ.Socket backend;
     private volatile boolean running;
@@ -77,10 +78,13 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         this.frontendEndpoint = Endpoints.require(builder.frontend, "frontend endpoint");
         this.backendEndpoint = Endpoints.require(builder.backend, "backend endpoint");
         this.heartbeat = Require.notNull(builder.heartbeat, "heartbeat config");
-        this.maxBacklog = Require.inRange(builder.maxBacklog, 0, 10_000_000, "maximum request backlog");
         this.maxRequestBytes = Require.positive(builder.maxRequestBytes, "maximum request size (bytes)");
         int maxWorkers = Require.inRange(builder.maxWorkers, 1, 1_000_000, "maximum workers");
-        this.reactor = new Reactor(Require.notNull(builder.clock, "clock"));
+        int maxBacklog = Require.inRange(builder.maxBacklog, 0, 10_000_000, "maximum request backlog");
+        long maxBacklogAge = Require.positive(builder.maxBacklogAge, "maximum backlog wait").toMillis();
+        Clock clock = Require.notNull(builder.clock, "clock");
+        this.reactor = new Reactor(clock);
+        this.backlog = new RequestBacklog(maxBacklog, maxBacklogAge, clock, drops);
         this.pool = new WorkerPool(reactor, heartbeat.expiry().toMillis(), maxWorkers, this::onWorkerExpired);
         this.ownsContext = builder.context == null;
         this.context = ownsContext ? new ZContext() : builder.context;
@@ -104,7 +108,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         }
         reactor.register(frontend, s -> onFrontend());
         reactor.register(backend, s -> onBackend());
-        reactor.scheduleRepeating(heartbeat.intervalMillis(), this::sendHeartbeats);
+        reactor.scheduleRepeating(heartbeat.intervalMillis(), this::onHeartbeatTick);
         running = true;
         reactor.start("ppqueue");
         LOG.info("ppqueue ready on {} (clients) and {} (workers), {}", frontendEndpoint(), backendEndpoint(),
@@ -149,7 +153,6 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         reactor.close();
         running = false;
         pool.clear();
-        backlog.forEach(ZMsg::destroy);
         backlog.clear();
         if (frontend != null) {
             context.destroySocket(frontend);
@@ -186,10 +189,8 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         WorkerPool.Worker worker = pool.nextIdle();
         if (worker != null) {
             dispatch(worker, request);
-        } else if (backlog.size() < maxBacklog) {
-            backlog.addLast(request);
         } else {
-            drops.drop(DROP_BACKLOG_FULL, "backlog holds " + maxBacklog + " requests");
+            backlog.offer(request);
         }
     }
 
@@ -249,7 +250,10 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             pool.release(worker);
         }
         while (!backlog.isEmpty() && pool.hasIdle()) {
-            dispatch(pool.nextIdle(), backlog.pollFirst());
+            ZMsg request = backlog.poll();
+            if (request != null) {
+                dispatch(pool.nextIdle(), request);
+            }
         }
     }
 
@@ -259,7 +263,9 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         requestsDispatched++;
     }
 
-    private void sendHeartbeats() {
+    /** Once per interval: heartbeat every worker, and drop backlog requests too old to serve. */
+    private void onHeartbeatTick() {
+        backlog.purgeExpired();
         pool.forEach(worker -> {
             backend.sendMore(worker.id);
             backend.send(new byte[] {PppProtocol.HEARTBEAT}, 0);
@@ -298,6 +304,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         private String backend;
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private int maxBacklog = 10_000;
+        private Duration maxBacklogAge = Duration.ofSeconds(10);
         private int maxWorkers = 10_000;
         private long maxRequestBytes = 1024L * 1024L;
         private ZContext context;
@@ -327,6 +334,15 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         /** Requests that may wait for a worker; further ones are dropped. Default 10000; 0 = no backlog. */
         public Builder maxBacklog(int maxBacklog) {
             this.maxBacklog = maxBacklog;
+            return this;
+        }
+
+        /**
+         * Longest a request may wait for a worker; older ones are dropped (their client has timed out and resent
+         * them). Default 10 s.
+         */
+        public Builder maxBacklogAge(Duration maxBacklogAge) {
+            this.maxBacklogAge = maxBacklogAge;
             return this;
         }
 

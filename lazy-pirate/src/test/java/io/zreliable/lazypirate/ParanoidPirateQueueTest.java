@@ -120,7 +120,10 @@ class ParanoidPirateQueueTest {
         doomed.close();
         Await.until("the killed worker expired", () -> queue.stats().workersExpired() == 1);
         assertEquals(1, queue.stats().workers());
-        LazyPirateClient client = client(queue.frontendEndpoint(), Correlation.PLAIN);
+        // A long timeout: any timeout here would mean a request went to the dead worker.
+        LazyPirateClient client = closeLater(LazyPirateClient.builder().endpoints(queue.frontendEndpoint())
+                .correlation(Correlation.PLAIN).context(ctx)
+                .retryPolicy(RetryPolicy.builder().timeoutMillis(10_000).attempts(1).build()).build());
         for (int i = 0; i < 10; i++) {
             assertEquals("req-" + i, client.request("req-" + i));
         }
@@ -138,18 +141,16 @@ class ParanoidPirateQueueTest {
         worker.send(new byte[] {PppProtocol.READY}, 0);
         Await.until("worker registered", () -> queue.stats().workers() == 1);
 
-        // The queue heartbeats the worker once per interval: at 1000 and 2000 ms. Waiting for each beat makes sure
-        // the loop has run that timer before time moves on (otherwise two intervals could pass in one step).
+        // Each interval the queue heartbeats the worker; receiving the beat proves the loop ran that far.
         worker.setReceiveTimeOut((int) Await.DEADLINE.toMillis());
-        for (int beat = 0; beat < 2; beat++) {
+        for (int beat = 1; beat <= 2; beat++) {
             clock.advance(Duration.ofMillis(1000));
-            ZMsg heartbeat = ZMsg.recvMsg(worker);
-            assertNotNull(heartbeat, "heartbeat " + (beat + 1) + " within the deadline");
-            assertEquals(1, heartbeat.size());
-            assertEquals(PppProtocol.HEARTBEAT, heartbeat.getFirst().getData()[0]);
+            ZMsg msg = ZMsg.recvMsg(worker);
+            assertNotNull(msg, "heartbeat " + beat + " not sent");
+            assertEquals(1, msg.size());
+            assertEquals(PppProtocol.HEARTBEAT, msg.getFirst().getData()[0]);
         }
         clock.advance(Duration.ofMillis(999));
-        // Lets the loop take a step or two, running any timer now due (the command wakes it).
         queue.stats();
         queue.stats();
         assertEquals(1, queue.stats().workers(), "still alive 1 ms before interval x liveness");
