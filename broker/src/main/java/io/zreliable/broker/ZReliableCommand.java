@@ -18,12 +18,17 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class,
 
             // lazy-pirate
+            PpQueueCommand.class,
+            PpWorkerCommand.class,
+            LpClientCommand.class,
 
             // majordomo
 
             // titanic
 
             // binary-star
+            BstarEchoCommand.class,
+            BstarClientCommand.class,
 
             // tools
             io.zreliable.broker.bench.BenchCommand.class,
