@@ -20,6 +20,7 @@ final class MdpClientFarm implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] HEADER = MdpProtocol.clientHeader();
     private static final long RUN_GRACE_SECONDS = 60;
+    private static final int SPARE_SOCKETS = 16;
 
     private final ZContext context = new ZContext();
     private final Reactor reactor = new Reactor();
@@ -34,6 +35,8 @@ final class MdpClientFarm implements AutoCloseable {
     private long runStart;
 
     MdpClientFarm(String broker, int clientCount, List<String> services) throws Exception {
+        // JeroMQ allows 1,024 sockets per context unless told otherwise.
+        context.getContext().setMaxSockets(clientCount + SPARE_SOCKETS);
         serviceOf = new byte[clientCount][];
         sentAt = new long[clientCount];
         reactor.start("bench-client-farm");

@@ -23,6 +23,7 @@ final class MdpWorkerFarm implements AutoCloseable {
     private static final byte[] REPLY = {MdpProtocol.REPLY};
     private static final byte[] HEARTBEAT = {MdpProtocol.HEARTBEAT};
     private static final long START_TIMEOUT_SECONDS = 30;
+    private static final int SPARE_SOCKETS = 16;
 
     private final ZContext context = new ZContext();
     private final Reactor reactor = new Reactor();
@@ -32,6 +33,8 @@ final class MdpWorkerFarm implements AutoCloseable {
 
     /** Connects {@code perService} workers for each service and starts serving. */
     MdpWorkerFarm(String broker, List<String> services, int perService, long heartbeatMillis) throws Exception {
+        // JeroMQ allows 1,024 sockets per context unless told otherwise.
+        context.getContext().setMaxSockets(services.size() * perService + SPARE_SOCKETS);
         reactor.start("bench-worker-farm");
         CompletableFuture<Void> started = new CompletableFuture<>();
         reactor.execute(() -> {
