@@ -18,14 +18,20 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class,
 
             // lazy-pirate
+            PpQueueCommand.class,
+            PpWorkerCommand.class,
+            LpClientCommand.class,
 
             // majordomo
 
             // titanic
 
             // binary-star
+            BstarEchoCommand.class,
+            BstarClientCommand.class,
 
             // tools
+            io.zreliable.broker.bench.BenchCommand.class,
         },
         usageHelpAutoWidth = true)
 public final class ZReliableCommand implements Runnable {

@@ -1,0 +1,66 @@
+package io.zreliable.broker;
+
+import io.zreliable.lazypirate.ParanoidPirateQueue;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.zeromq.ZMQException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code zreliable ppqueue}: runs a Paranoid Pirate queue (6/PPP) until SIGTERM. */
+@Command(name = "ppqueue", mixinStandardHelpOptions = true,
+        description = "Run a Paranoid Pirate queue (6/PPP): clients on the frontend, workers on the backend.")
+public final class PpQueueCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--frontend", paramLabel = "ENDPOINT", defaultValue = "tcp://*:5555",
+            description = "Endpoint to bind for clients (default: ${DEFAULT-VALUE}).")
+    String frontend;
+
+    @Option(names = "--backend", paramLabel = "ENDPOINT", defaultValue = "tcp://*:5556",
+            description = "Endpoint to bind for workers (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Mixin
+    HeartbeatOptions heartbeat = new HeartbeatOptions();
+
+    @Option(names = "--max-backlog", paramLabel = "N", defaultValue = "10000",
+            description = "Requests that may wait for a worker; more are dropped and the client retries "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxBacklog;
+
+    @Option(names = "--max-backlog-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "Longest a request may wait for a worker before it is dropped (default: ${DEFAULT-VALUE}).")
+    long maxBacklogMillis;
+
+    @Option(names = "--max-workers", paramLabel = "N", defaultValue = "10000",
+            description = "Workers tracked at once (default: ${DEFAULT-VALUE}).")
+    int maxWorkers;
+
+    @Option(names = "--max-request-bytes", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Largest request accepted; larger ones are dropped (default: ${DEFAULT-VALUE}).")
+    long maxRequestBytes;
+
+    final ServiceLifetime lifetime = new ServiceLifetime();
+
+    @Override
+    public Integer call() throws Exception {
+        ParanoidPirateQueue queue = ParanoidPirateQueue.builder().frontend(frontend).backend(backend)
+                .heartbeat(heartbeat.toConfig()).maxBacklog(maxBacklog)
+                .maxBacklogAge(Duration.ofMillis(maxBacklogMillis)).maxWorkers(maxWorkers)
+                .maxRequestBytes(maxRequestBytes).build();
+        try {
+            queue.start();
+        } catch (ZMQException e) {
+            spec.commandLine().getErr().println("error: cannot bind " + frontend + " / " + backend + ": "
+                    + e.getMessage());
+            return 1;
+        }
+        lifetime.runUntilStopped(queue, "ppqueue");
+        return 0;
+    }
+}

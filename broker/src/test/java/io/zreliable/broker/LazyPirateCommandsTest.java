@@ -1,0 +1,133 @@
+package io.zreliable.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import picocli.CommandLine;
+
+/** The lazy-pirate commands driven through picocli in-process, against real sockets on loopback. */
+class LazyPirateCommandsTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        executor.shutdownNow();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** One command line with captured output. */
+    private static final class Run {
+        final CommandLine cli = ZReliableCommand.commandLine();
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+
+        Run() {
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+        }
+
+        int execute(String... args) {
+            return cli.execute(args);
+        }
+
+        <T> T command(String name, Class<T> type) {
+            return type.cast(cli.getSubcommands().get(name).getCommand());
+        }
+    }
+
+    private static String freeEndpoint() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "tcp://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void queueWorkerAndClientTalkAndTheLongRunningCommandsStopCleanly() throws Exception {
+        String frontend = freeEndpoint();
+        String backend = freeEndpoint();
+        Run queueRun = new Run();
+        Future<Integer> queueExit = executor.submit(() -> queueRun.execute("ppqueue", "--frontend", frontend,
+                "--backend", backend, "--heartbeat-ms", "100", "--liveness", "20", "--max-backlog", "100"));
+        assertTrue(queueRun.command("ppqueue", PpQueueCommand.class).lifetime.awaitStarted(DEADLINE),
+                "ppqueue did not start: " + queueRun.err);
+        Run workerRun = new Run();
+        Future<Integer> workerExit = executor.submit(() -> workerRun.execute("ppworker", "--connect", backend,
+                "--heartbeat-ms", "100", "--liveness", "20"));
+        assertTrue(workerRun.command("ppworker", PpWorkerCommand.class).lifetime.awaitStarted(DEADLINE),
+                "ppworker did not start: " + workerRun.err);
+
+        // The first endpoint has no server: the client fails over to the queue.
+        Run client = new Run();
+        int exit = client.execute("lpclient", "--connect", freeEndpoint(), "--connect", frontend,
+                "--timeout-ms", "1000", "--retries", "10", "--count", "3", "hello");
+        assertEquals(0, exit, client.err.toString());
+        assertEquals("hello%nhello%nhello%n".formatted(), client.out.toString());
+
+        workerRun.command("ppworker", PpWorkerCommand.class).lifetime.stop();
+        queueRun.command("ppqueue", PpQueueCommand.class).lifetime.stop();
+        assertEquals(0, workerExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, queueExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void clientExitsNonZeroWithAClearMessageWhenNoServerAnswers() throws Exception {
+        String endpoint = freeEndpoint();
+        Run client = new Run();
+        int exit = client.execute("lpclient", "--connect", endpoint, "--timeout-ms", "200", "--retries", "2",
+                "hello");
+        assertEquals(LpClientCommand.EXIT_NO_REPLY, exit);
+        assertEquals("", client.out.toString());
+        assertTrue(client.err.toString().contains("error: server not answering: lazy pirate request: no reply "
+                + "after 2 attempt(s) of 200 ms each, tried " + endpoint), client.err.toString());
+    }
+
+    @Test
+    void badValuesAreUsageErrorsWithMessages() {
+        Run queue = new Run();
+        assertEquals(2, queue.execute("ppqueue", "--heartbeat-ms", "0"));
+        assertTrue(queue.err.toString().contains("error: heartbeat interval must be > 0 ms, was 0 ms"),
+                queue.err.toString());
+
+        Run client = new Run();
+        assertEquals(2, client.execute("lpclient", "--retries", "0", "x"));
+        assertTrue(client.err.toString().contains("request attempts must be between 1 and"), client.err.toString());
+
+        Run worker = new Run();
+        assertEquals(2, worker.execute("ppworker", "--connect", "localhost:5556"));
+        assertTrue(worker.err.toString().contains("not a ZeroMQ endpoint"), worker.err.toString());
+
+        Run noBody = new Run();
+        assertEquals(2, noBody.execute("lpclient"));
+        assertTrue(noBody.err.toString().contains("Missing required parameter: 'BODY'"), noBody.err.toString());
+    }
+
+    @Test
+    void queueReportsAPortInUse() throws Exception {
+        try (ZContext ctx = new ZContext()) {
+            ZMQ.Socket squatter = ctx.createSocket(SocketType.ROUTER);
+            int port = squatter.bindToRandomPort("tcp://127.0.0.1");
+            Run queue = new Run();
+            int exit = queue.execute("ppqueue", "--frontend", "tcp://127.0.0.1:" + port, "--backend",
+                    freeEndpoint());
+            assertEquals(1, exit);
+            assertTrue(queue.err.toString().contains("error: cannot bind tcp://127.0.0.1:" + port),
+                    queue.err.toString());
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.zreliable.lazypirate;
+
+import org.zeromq.ZFrame;
+import org.zeromq.ZMsg;
+
+/**
+ * The wire constants of 6/PPP (Paranoid Pirate Protocol), in one place. Commands are 1-part messages of one byte;
+ * a REQUEST or REPLY is an address stack ending in an empty frame, followed by 1 or more content frames.
+ */
+public final class PppProtocol {
+    /** W: READY, the first message of every worker conversation (0x01). */
+    public static final byte READY = 0x01;
+    /** HEARTBEAT, sent both ways at the agreed interval (0x02). */
+    public static final byte HEARTBEAT = 0x02;
+
+    private PppProtocol() {
+    }
+
+    /** A new 1-part command message ({@link #READY} or {@link #HEARTBEAT}). */
+    public static ZMsg command(byte command) {
+        ZMsg msg = new ZMsg();
+        msg.add(new byte[] {command});
+        return msg;
+    }
+
+    /** The command byte of a 1-byte frame, or -1 when the frame is not a 1-byte command. */
+    static int commandOf(ZFrame frame) {
+        return frame.size() == 1 ? frame.getData()[0] : -1;
+    }
+
+    static String commandName(int command) {
+        switch (command) {
+            case READY:
+                return "READY";
+            case HEARTBEAT:
+                return "HEARTBEAT";
+            default:
+                return "unknown command " + command;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.zreliable.lazypirate;
+
+import java.util.Map;
+
+/**
+ * A snapshot of a {@link ParanoidPirateQueue}'s state and counters since it started.
+ *
+ * @param workers workers known to be alive (idle or busy)
+ * @param idleWorkers workers waiting for a request
+ * @param backlog requests waiting for a worker
+ * @param requestsReceived well-formed requests taken from clients
+ * @param requestsDispatched requests handed to a worker
+ * @param repliesForwarded replies passed from workers back to clients
+ * @param workersExpired workers forgotten after interval x liveness of silence
+ * @param drops messages dropped, by reason ("backlog full", "malformed request", ...)
+ */
+public record QueueStats(int workers, int idleWorkers, int backlog, long requestsReceived, long requestsDispatched,
+        long repliesForwarded, long workersExpired, Map<String, Long> drops) {
+
+    /** Messages dropped for {@code reason}, 0 when none. */
+    public long dropped(String reason) {
+        return drops.getOrDefault(reason, 0L);
+    }
+}

@@ -1,0 +1,45 @@
+package io.zreliable.lazypirate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.concurrent.locks.LockSupport;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/** Loopback ports for tests that must bind the same port again after a restart, or connect where nobody listens. */
+final class Ports {
+    private Ports() {
+    }
+
+    /** A port free right now on 127.0.0.1. */
+    static int free() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String endpoint(int port) {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Binds {@code socket}, retrying while a just-closed socket still holds the port (JeroMQ closes async). */
+    static void bindRetrying(ZMQ.Socket socket, String endpoint) {
+        long end = System.nanoTime() + Await.DEADLINE.toNanos();
+        while (true) {
+            try {
+                socket.bind(endpoint);
+                return;
+            } catch (ZMQException e) {
+                if (System.nanoTime() - end > 0) {
+                    throw e;
+                }
+                // Poll again shortly: the port frees once the old listener is reaped.
+                LockSupport.parkNanos(20_000_000L);
+            }
+        }
+    }
+}
