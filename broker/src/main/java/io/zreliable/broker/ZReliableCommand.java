@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
             // majordomo
 
             // titanic
+            TitanicCommand.class,
+            TiclientCommand.class,
 
             // binary-star
             BstarEchoCommand.class,
