@@ -14,8 +14,6 @@ import io.zreliable.titanic.TitanicStore;
 import io.zreliable.titanic.TitanicStoreConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.ZMsg;
-import picocli.CommandLine;
 
 /** {@code zreliable titanic} and {@code zreliable ticlient} through picocli, against a real broker. */
 class TitanicCommandsTest {
@@ -32,18 +29,6 @@ class TitanicCommandsTest {
 
     @TempDir
     Path dir;
-
-    private static final class Run {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-
-        int execute(String... args) {
-            CommandLine cli = ZReliableCommand.commandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            return cli.execute(args);
-        }
-    }
 
     @Test
     void ticlientSubmitsWaitsPrintsAndCloses() {
@@ -59,7 +44,7 @@ class TitanicCommandsTest {
                         request.forEach(frame -> reply.add("echo " + frame.getString(org.zeromq.ZMQ.CHARSET)));
                         return reply;
                     }).start()) {
-                Run run = new Run();
+                BstarCli run = new BstarCli();
                 assertEquals(0, run.execute("ticlient", "--connect", endpoint, "--service", "echo", "hello",
                         "world"), run.err.toString());
                 assertEquals(List.of("echo hello", "echo world"), run.out.toString().lines().toList());
@@ -70,17 +55,17 @@ class TitanicCommandsTest {
 
     @Test
     void ticlientNeedsAServiceAndABody() {
-        Run run = new Run();
+        BstarCli run = new BstarCli();
         assertEquals(2, run.execute("ticlient", "hello"));
         assertTrue(run.err.toString().contains("--service"), run.err.toString());
-        Run noBody = new Run();
+        BstarCli noBody = new BstarCli();
         assertEquals(2, noBody.execute("ticlient", "--service", "echo"));
     }
 
     @Test
     void titanicWithALockedStoreExitsWithTheFileName() {
         try (TitanicStore held = TitanicStore.open(TitanicStoreConfig.of(dir))) {
-            Run run = new Run();
+            BstarCli run = new BstarCli();
             assertEquals(TitanicCommand.EXIT_FATAL, run.execute("titanic", "--connect", "tcp://127.0.0.1:5555",
                     "--store", dir.toString()));
             assertTrue(run.err.toString().contains("error: ") && run.err.toString().contains("titanic.lock"),
@@ -93,17 +78,17 @@ class TitanicCommandsTest {
         TitanicStore.open(TitanicStoreConfig.of(dir)).close();
         Path replica = dir.resolve("titanic-a.db");
         Files.write(replica, new byte[4096]);
-        Run run = new Run();
+        BstarCli run = new BstarCli();
         assertEquals(TitanicCommand.EXIT_FATAL, run.execute("titanic", "--store", dir.toString()));
         assertTrue(run.err.toString().contains("titanic-a.db"), run.err.toString());
     }
 
     @Test
     void badValuesAreUsageErrors() {
-        Run run = new Run();
+        BstarCli run = new BstarCli();
         assertEquals(2, run.execute("titanic", "--store", dir.toString(), "--heartbeat-ms", "0"));
         assertTrue(run.err.toString().contains("error: heartbeat interval must be > 0 ms"), run.err.toString());
-        Run endpoint = new Run();
+        BstarCli endpoint = new BstarCli();
         assertEquals(2, endpoint.execute("titanic", "--connect", "localhost:5555", "--store", dir.toString()));
         assertTrue(endpoint.err.toString().contains("is not a ZeroMQ endpoint"), endpoint.err.toString());
     }
