@@ -34,6 +34,7 @@ public final class Titanic implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final TspServices services;
     private final List<MajordomoWorker> workers = new ArrayList<>();
+    private boolean closed;
 
     private Titanic(TitanicConfig config, TitanicStore store) {
         this.store = store;
@@ -102,13 +103,18 @@ public final class Titanic implements AutoCloseable {
         return services.malformed().total();
     }
 
-    /** Unregisters from the broker, stops dispatching and closes the store. */
+    /** Unregisters from the broker, stops dispatching and closes the store. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (MajordomoWorker worker : workers) {
             worker.close();
         }
         dispatcher.close();
         store.close();
+        LOG.info("Titanic stopped; store {} closed cleanly", store.directory());
     }
 }
