@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
             // majordomo
 
             // titanic
+            TitanicCommand.class,
+            TiclientCommand.class,
 
             // binary-star
             BstarEchoCommand.class,
