@@ -27,8 +27,10 @@ import picocli.CommandLine.Spec;
             // titanic
 
             // binary-star
+            BstarEchoCommand.class,
 
             // tools
+            io.zreliable.broker.bench.BenchCommand.class,
         },
         usageHelpAutoWidth = true)
 public final class ZReliableCommand implements Runnable {

@@ -1,0 +1,108 @@
+package io.zreliable.binarystar;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.zreliable.common.Reactor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/** Shared pieces of the socket tests: free ports, waiting on a condition, a one-shot client, a cuttable link. */
+final class TestSupport {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static final long HEARTBEAT_MS = 50;
+
+    private TestSupport() {
+    }
+
+    /** A TCP port free right now, for endpoints that must be reused across a restart. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String endpoint(int port) {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Polls {@code condition} until it holds, failing with {@code what} after {@link #WAIT}. */
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
+            }
+            LockSupport.parkNanos(2_000_000L);
+        }
+    }
+
+    /**
+     * Sends one request on a fresh REQ socket and returns the reply, or null if none came within {@code timeout}.
+     * Test scaffolding only: it never retries.
+     */
+    static String requestOnce(ZContext ctx, String endpoint, String body, Duration timeout) {
+        ZMQ.Socket req = ctx.createSocket(SocketType.REQ);
+        try {
+            req.setLinger(0);
+            req.setReceiveTimeOut((int) timeout.toMillis());
+            req.connect(endpoint);
+            req.send(body);
+            return req.recvStr();
+        } finally {
+            ctx.destroySocket(req);
+        }
+    }
+
+    /** Echoes each request back on the socket it came from, envelope included. */
+    static void echo(ZMQ.Socket socket, ZMsg request) {
+        request.send(socket);
+    }
+
+    /**
+     * Forwards one server's state messages to the other, so a test can cut the state link between them (by closing
+     * the relay) while both servers keep running.
+     */
+    static final class StateRelay implements AutoCloseable {
+        private final ZContext ctx;
+        private final Reactor reactor = new Reactor();
+        private final ZMQ.Socket in;
+        private final ZMQ.Socket out;
+        final String endpoint;
+
+        StateRelay(ZContext ctx, String source) {
+            this.ctx = ctx;
+            in = ctx.createSocket(SocketType.SUB);
+            in.setLinger(0);
+            in.subscribe(ZMQ.SUBSCRIPTION_ALL);
+            in.connect(source);
+            out = ctx.createSocket(SocketType.PUB);
+            out.setLinger(0);
+            endpoint = endpoint(out.bindToRandomPort("tcp://127.0.0.1"));
+            reactor.register(in, s -> {
+                ZMsg msg = ZMsg.recvMsg(s, ZMQ.DONTWAIT);
+                if (msg != null) {
+                    msg.send(out);
+                }
+            });
+            reactor.start("state-relay");
+        }
+
+        @Override
+        public void close() {
+            reactor.close();
+            ctx.destroySocket(in);
+            ctx.destroySocket(out);
+        }
+    }
+}

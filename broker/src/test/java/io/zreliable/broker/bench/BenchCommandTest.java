@@ -1,0 +1,81 @@
+package io.zreliable.broker.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zreliable.broker.ZReliableCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the bench commands for a few milliseconds each: checks what they report, never how fast anything is. */
+class BenchCommandTest {
+    private static final Pattern RPS = Pattern.compile(" rps=(\\d+)");
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        var cli = ZReliableCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void baselinePrintsOneBenchLinePerVariantAndATable() {
+        assertEquals(0, run("bench", "baseline", "--warmup-ms", "20", "--measure-ms", "50", "--repeats", "1",
+                "--sizes", "16", "--in-flight", "4"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
+        assertEquals(2, lines.size(), out.toString());
+        assertTrue(lines.get(0).startsWith("BENCH baseline-sync in_flight=1 size=16 rps="), lines.get(0));
+        assertTrue(lines.get(1).startsWith("BENCH baseline-async in_flight=4 size=16 rps="), lines.get(1));
+        for (String line : lines) {
+            Matcher rps = RPS.matcher(line);
+            assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "round trips were made: " + line);
+            assertTrue(line.contains(" p50_us=") && line.contains(" p99_us=") && line.contains(" p999_us="), line);
+        }
+        assertTrue(out.toString().contains("| variant | in_flight | size | rps |"), out.toString());
+    }
+
+    @Test
+    void badOptionsAreUsageErrorsThatNameTheOption() {
+        assertEquals(2, run("bench", "baseline", "--repeats", "0"));
+        assertTrue(err.toString().contains("--repeats must be > 0"), err.toString());
+    }
+
+    @Test
+    void withoutAScenarioItListsThemAndFails() {
+        assertEquals(2, run("bench"));
+        assertTrue(err.toString().contains("baseline"), err.toString());
+    }
+
+    @Test
+    void fsyncProbeCountsEveryForcedRecord(@TempDir Path dir) throws Exception {
+        LatencySample perRecord = FsyncProbe.run(dir, 64, 1, 30);
+        LatencySample perBatch = FsyncProbe.run(dir, 64, 100, 30);
+        assertTrue(perRecord.requests() >= 1);
+        assertEquals(0, perBatch.requests() % 100, "whole batches only");
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count(), "the probe removes its file");
+        }
+    }
+
+    @Test
+    void medianTakesEachFigureOnItsOwn() {
+        LatencySample median = LatencySample.median(List.of(
+                new LatencySample(100, 1_000_000_000L, 10, 100, 1000),
+                new LatencySample(300, 1_000_000_000L, 30, 300, 3000),
+                new LatencySample(200, 1_000_000_000L, 50, 200, 2000)));
+        assertEquals(200, median.requestsPerSecond(), 0.001);
+        assertEquals(30, median.p50Micros());
+        assertEquals(200, median.p99Micros());
+        assertEquals(2000, median.p999Micros());
+    }
+}

@@ -1,0 +1,387 @@
+package io.zreliable.titanic;
+
+import io.zreliable.common.Backoff;
+import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers pending requests to their services and stores the replies.
+ *
+ * <p>A coordinator thread keeps an in-memory index of the pending requests (uuid and service only; bodies stay on
+ * disk), one queue per service in arrival order, seeded from the store on start and fed as requests are stored.
+ * It hands ready requests to a fixed set of delivery threads, each with its own {@link ServiceCaller}. A delivery
+ * checks the service with {@code mmi.service}: a missing service leaves the request pending and backs the whole
+ * service off; otherwise it sends the request, and on a reply stores it and marks the request done in one commit.
+ * A request that times out is retried after its own back-off (initial, doubling to the maximum), so one bad
+ * request does not hold up its service.
+ *
+ * <p><b>At-least-once.</b> A request is delivered again if Titanic stops between the service's reply and the
+ * commit of that reply, or if an attempt times out while the service still works on it. Services behind Titanic
+ * must therefore be idempotent (or detect repeats, e.g. by a request id in the body).
+ *
+ * <p>Thread contract: the index belongs to the coordinator thread; other threads only post events to it.
+ */
+final class Dispatcher implements TspServices.Listener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int SEED_PAGE = 512;
+
+    private final TitanicStore store;
+    private final Supplier<ServiceCaller> callers;
+    private final BackoffConfig backoff;
+    private final int parallelism;
+    private final long storeTimeoutMillis;
+    private final Clock clock;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Ticket> work;
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong attempts = new AtomicLong();
+    private volatile boolean running = true;
+
+    // Coordinator thread only:
+    private final Map<String, Ticket> tickets = new HashMap<>();
+    private final LinkedHashMap<String, ServiceQueue> services = new LinkedHashMap<>();
+    private int inFlight;
+
+    Dispatcher(TitanicStore store, Supplier<ServiceCaller> callers, BackoffConfig backoff, int parallelism,
+            Duration storeTimeout, Clock clock) {
+        this.store = store;
+        this.callers = callers;
+        this.backoff = backoff;
+        this.parallelism = parallelism;
+        this.storeTimeoutMillis = storeTimeout.toMillis();
+        this.clock = clock;
+        this.work = new LinkedBlockingQueue<>();
+    }
+
+    /** Loads the pending queue from the store and starts the threads. */
+    Dispatcher start() {
+        long from = 0;
+        int seeded = 0;
+        while (true) {
+            List<StoredRequest> page = await(store.pending(from, SEED_PAGE));
+            for (StoredRequest request : page) {
+                add(request.uuid(), request.service());
+                from = request.seq() + 1;
+                seeded++;
+            }
+            if (page.size() < SEED_PAGE) {
+                break;
+            }
+        }
+        if (seeded > 0) {
+            LOG.info("Titanic resumes dispatch of {} pending requests", seeded);
+        }
+        Thread coordinator = new Thread(this::coordinate, "titanic-dispatch");
+        threads.add(coordinator);
+        for (int i = 0; i < parallelism; i++) {
+            threads.add(new Thread(this::deliverLoop, "titanic-deliver-" + i));
+        }
+        threads.forEach(t -> {
+            t.setDaemon(true);
+            t.start();
+        });
+        return this;
+    }
+
+    /** A request was stored: queue it for delivery. Thread-safe. */
+    @Override
+    public void stored(String uuid, String service) {
+        events.add(new Event(EventType.STORED, uuid, service, null));
+    }
+
+    /** A request was closed by its client: stop trying to deliver it. Thread-safe. */
+    @Override
+    public void closed(String uuid) {
+        events.add(new Event(EventType.CLOSED, uuid, null, null));
+    }
+
+    /** Replies stored so far. */
+    long delivered() {
+        return delivered.get();
+    }
+
+    /** Requests sent to services so far (including retries). */
+    long attempts() {
+        return attempts.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        events.add(new Event(EventType.STOP, null, null, null));
+        for (int i = 0; i < parallelism; i++) {
+            work.add(Ticket.STOP);
+        }
+        for (Thread thread : threads) {
+            try {
+                // A delivery may wait for its reply up to the caller's timeout.
+                thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    // ---- coordinator thread ----
+
+    private void coordinate() {
+        while (running) {
+            dispatchReady();
+            Event event;
+            try {
+                event = events.poll(waitMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            while (event != null) {
+                handle(event);
+                event = events.poll();
+            }
+        }
+    }
+
+    private void handle(Event event) {
+        switch (event.type()) {
+            case STORED -> add(event.uuid(), event.service());
+            case CLOSED -> {
+                Ticket ticket = tickets.remove(event.uuid());
+                if (ticket != null && !ticket.inFlight) {
+                    ServiceQueue queue = services.get(ticket.service);
+                    queue.waiting.remove(ticket);
+                    dropIfIdle(queue);
+                }
+            }
+            case DONE -> {
+                Ticket ticket = event.ticket();
+                inFlight--;
+                ticket.inFlight = false;
+                tickets.remove(ticket.uuid);
+                ServiceQueue queue = services.get(ticket.service);
+                queue.backoff.reset();
+                queue.inFlight--;
+                dropIfIdle(queue);
+            }
+            case SERVICE_MISSING, FAILED -> {
+                Ticket ticket = event.ticket();
+                inFlight--;
+                ticket.inFlight = false;
+                ServiceQueue queue = services.get(ticket.service);
+                queue.inFlight--;
+                long now = clock.millis();
+                if (event.type() == EventType.SERVICE_MISSING) {
+                    queue.notBefore = now + queue.backoff.nextDelayMillis();
+                } else {
+                    if (ticket.backoff == null) {
+                        ticket.backoff = new Backoff(backoff);
+                    }
+                    ticket.notBefore = now + ticket.backoff.nextDelayMillis();
+                }
+                if (tickets.get(ticket.uuid) == ticket) {
+                    queue.waiting.addFirst(ticket); // keep its place in arrival order
+                } else {
+                    dropIfIdle(queue); // closed while in flight
+                }
+            }
+            case STOP -> running = false;
+            default -> throw new IllegalStateException(event.type().name());
+        }
+    }
+
+    private void add(String uuid, String service) {
+        if (tickets.containsKey(uuid)) {
+            return;
+        }
+        Ticket ticket = new Ticket(uuid, service);
+        tickets.put(uuid, ticket);
+        services.computeIfAbsent(service, s -> new ServiceQueue(new Backoff(backoff))).waiting.addLast(ticket);
+    }
+
+    private void dropIfIdle(ServiceQueue queue) {
+        if (queue.waiting.isEmpty() && queue.inFlight == 0) {
+            services.values().remove(queue);
+        }
+    }
+
+    /** Hands ready requests to idle delivery threads, taking services in turn. */
+    private void dispatchReady() {
+        long now = clock.millis();
+        boolean progress = true;
+        while (inFlight < parallelism && progress) {
+            progress = false;
+            Iterator<Map.Entry<String, ServiceQueue>> it = services.entrySet().iterator();
+            List<Map.Entry<String, ServiceQueue>> served = new ArrayList<>();
+            while (it.hasNext() && inFlight < parallelism) {
+                Map.Entry<String, ServiceQueue> entry = it.next();
+                ServiceQueue queue = entry.getValue();
+                if (queue.notBefore > now) {
+                    continue;
+                }
+                Ticket ticket = queue.takeReady(now);
+                if (ticket != null) {
+                    ticket.inFlight = true;
+                    queue.inFlight++;
+                    inFlight++;
+                    work.add(ticket);
+                    progress = true;
+                    served.add(entry);
+                    it.remove();
+                }
+            }
+            // Services just served go to the back, so every service gets its turn.
+            for (Map.Entry<String, ServiceQueue> entry : served) {
+                services.put(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /** Until the earliest back-off ends (or a while, if nothing waits), unless an event comes first. */
+    private long waitMillis() {
+        long now = clock.millis();
+        long earliest = Long.MAX_VALUE;
+        if (inFlight < parallelism) {
+            for (ServiceQueue queue : services.values()) {
+                if (queue.waiting.isEmpty()) {
+                    continue;
+                }
+                earliest = Math.min(earliest, Math.max(queue.notBefore, queue.earliestTicket()));
+            }
+        }
+        return earliest == Long.MAX_VALUE ? 1_000 : Math.max(1, Math.min(1_000, earliest - now));
+    }
+
+    // ---- delivery threads ----
+
+    private void deliverLoop() {
+        try (ServiceCaller caller = callers.get()) {
+            while (true) {
+                Ticket ticket = work.take();
+                if (ticket == Ticket.STOP) {
+                    return;
+                }
+                events.add(new Event(deliver(caller, ticket), ticket.uuid, ticket.service, ticket));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Titanic delivery thread failed", e);
+        }
+    }
+
+    private EventType deliver(ServiceCaller caller, Ticket ticket) {
+        try {
+            Optional<StoredRequest> request = await(store.waiting(ticket.uuid));
+            if (request.isEmpty()) {
+                return EventType.DONE; // answered or closed meanwhile
+            }
+            ServiceCaller.Availability availability = caller.availability(ticket.service);
+            if (availability == ServiceCaller.Availability.MISSING) {
+                LOG.debug("service {} has no worker yet; {} stays pending", ticket.service, ticket.uuid);
+                return EventType.SERVICE_MISSING;
+            }
+            attempts.incrementAndGet();
+            List<byte[]> reply = caller.call(ticket.service, request.get().body());
+            if (reply == null) {
+                LOG.debug("no reply from {} for {}; will retry", ticket.service, ticket.uuid);
+                return EventType.FAILED;
+            }
+            if (await(store.storeReply(ticket.uuid, reply))) {
+                delivered.incrementAndGet();
+            }
+            return EventType.DONE;
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.warn("delivery of {} to {} failed, will retry: {}", ticket.uuid, ticket.service, e.toString());
+            }
+            return EventType.FAILED;
+        }
+    }
+
+    private <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new TitanicStoreException(store.directory(), "store operation failed: " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new TitanicStoreException(store.directory(), "store did not answer within "
+                    + storeTimeoutMillis + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TitanicStoreException(store.directory(), "interrupted", e);
+        }
+    }
+
+    private enum EventType { STORED, CLOSED, DONE, SERVICE_MISSING, FAILED, STOP }
+
+    private record Event(EventType type, String uuid, String service, Ticket ticket) {
+    }
+
+    /** A pending request in the index. Coordinator thread only (delivery threads read the final fields). */
+    private static final class Ticket {
+        static final Ticket STOP = new Ticket("", "");
+
+        final String uuid;
+        final String service;
+        boolean inFlight;
+        long notBefore;
+        Backoff backoff;
+
+        Ticket(String uuid, String service) {
+            this.uuid = uuid;
+            this.service = service;
+        }
+    }
+
+    /** The pending requests of one service in arrival order, and the service's own back-off (no worker). */
+    private static final class ServiceQueue {
+        final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
+        final Backoff backoff;
+        long notBefore;
+        int inFlight;
+
+        ServiceQueue(Backoff backoff) {
+            this.backoff = backoff;
+        }
+
+        /** The first request whose own back-off is over, taken off the queue; null if none. */
+        Ticket takeReady(long now) {
+            Iterator<Ticket> it = waiting.iterator();
+            while (it.hasNext()) {
+                Ticket ticket = it.next();
+                if (ticket.notBefore <= now) {
+                    it.remove();
+                    return ticket;
+                }
+            }
+            return null;
+        }
+
+        long earliestTicket() {
+            long earliest = Long.MAX_VALUE;
+            for (Ticket ticket : waiting) {
+                earliest = Math.min(earliest, ticket.notBefore);
+            }
+            return earliest;
+        }
+    }
+}
