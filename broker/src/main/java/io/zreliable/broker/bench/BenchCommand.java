@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = "Benchmarks: each scenario measures its own baseline in the same run and reports ratios.",
-        subcommands = {BenchCommand.Baseline.class, BenchCommand.Scale.class},
+        subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Scale.class},
         mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
     @Spec
@@ -38,6 +38,30 @@ public final class BenchCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             BenchReport report = new BenchReport(out);
             BaselineScenario.measure(options.validated(), report);
+            report.printTable();
+            return 0;
+        }
+    }
+
+    /** {@code bench majordomo}: our broker, worker and clients against the one-hop baseline of the same run. */
+    @Command(name = "majordomo", mixinStandardHelpOptions = true,
+            description = "Round trips through the Majordomo broker to echo workers (1 and 2), sync and async, with "
+                    + "the raw one-hop baseline measured first; ratios against it.")
+    static final class Majordomo implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Mixin
+        BenchOptions options = new BenchOptions();
+        @CommandLine.Option(names = "--workers", split = ",", defaultValue = "1,2",
+                description = "Echo worker counts to measure (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> workers;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            options.validated();
+            workers.forEach(count -> io.zreliable.common.Require.positive(count, "--workers"));
+            BenchReport report = new BenchReport(spec.commandLine().getOut());
+            MajordomoScenario.measure(options, workers, report);
             report.printTable();
             return 0;
         }

@@ -45,6 +45,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void majordomoReportsEachVariantAgainstItsBaselineFromTheSameRun() {
+        assertEquals(0, run("bench", "majordomo", "--workers", "1", "--warmup-ms", "20", "--measure-ms", "100",
+                "--repeats", "1", "--sizes", "16", "--in-flight", "8"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
+        assertEquals(4, lines.size(), out.toString());
+        assertTrue(lines.get(2).startsWith("BENCH majordomo-sync workers=1 in_flight=1 size=16 rps="), lines.get(2));
+        assertTrue(lines.get(3).startsWith("BENCH majordomo-async workers=1 in_flight=8 size=16 rps="), lines.get(3));
+        for (String line : lines.subList(2, 4)) {
+            Matcher rps = RPS.matcher(line);
+            assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "requests were served: " + line);
+            assertTrue(line.matches(".* baseline_rps=\\d+ ratio=[0-9.]+ baseline_p50_us=[0-9.]+ p50_ratio=[0-9.]+"),
+                    line);
+        }
+    }
+
+    @Test
     void scaleComparesServiceCountsAgainstTheFirst() {
         assertEquals(0, run("bench", "scale", "--services", "1,40", "--clients", "50", "--warmup-ms", "20",
                 "--measure-ms", "100", "--repeats", "1", "--sizes", "16"), err.toString());
