@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = "Benchmarks: each scenario measures its own baseline in the same run and reports ratios.",
-        subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Scale.class},
+        subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Failover.class,
+                BenchCommand.Scale.class},
         mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
     @Spec
@@ -62,6 +63,31 @@ public final class BenchCommand implements Runnable {
             workers.forEach(count -> io.zreliable.common.Require.positive(count, "--workers"));
             BenchReport report = new BenchReport(spec.commandLine().getOut());
             MajordomoScenario.measure(options, workers, report);
+            report.printTable();
+            return 0;
+        }
+    }
+
+    /** {@code bench failover}: Binary Star failover time with real processes killed. */
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "Kills the active server of a Binary Star echo pair (child processes, kill -9) under "
+                    + "client load; time from the last reply of the old active to the first of the new one.")
+    static final class Failover implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Option(names = "--heartbeat-ms", defaultValue = "100",
+                description = "The pair's heartbeat (default: ${DEFAULT-VALUE}).")
+        long heartbeatMillis;
+        @CommandLine.Option(names = "--repeats", defaultValue = "5",
+                description = "Failovers to measure; the median is reported (default: ${DEFAULT-VALUE}).")
+        int repeats;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            io.zreliable.common.Require.positive(heartbeatMillis, "--heartbeat-ms");
+            io.zreliable.common.Require.positive(repeats, "--repeats");
+            BenchReport report = new BenchReport(spec.commandLine().getOut());
+            FailoverScenario.measure(repeats, heartbeatMillis, report);
             report.printTable();
             return 0;
         }

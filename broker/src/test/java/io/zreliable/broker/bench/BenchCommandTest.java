@@ -61,6 +61,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void failoverKillsTheActiveProcessAndReportsTheOutage() {
+        assertEquals(0, run("bench", "failover", "--heartbeat-ms", "100", "--repeats", "1"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
+        assertEquals(1, lines.size(), out.toString());
+        Matcher median = Pattern.compile("BENCH failover heartbeat_ms=100 repetitions=1 median_ms=(\\d+) ")
+                .matcher(lines.get(0));
+        assertTrue(median.find(), lines.get(0));
+        assertTrue(Long.parseLong(median.group(1)) > 0, "a failover takes time: " + lines.get(0));
+    }
+
+    @Test
     void scaleComparesServiceCountsAgainstTheFirst() {
         assertEquals(0, run("bench", "scale", "--services", "1,40", "--clients", "50", "--warmup-ms", "20",
                 "--measure-ms", "100", "--repeats", "1", "--sizes", "16"), err.toString());
