@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = "Benchmarks: each scenario measures its own baseline in the same run and reports ratios.",
-        subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Failover.class,
+        subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Titanic.class, BenchCommand.Failover.class,
                 BenchCommand.Scale.class},
         mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
@@ -63,6 +63,34 @@ public final class BenchCommand implements Runnable {
             workers.forEach(count -> io.zreliable.common.Require.positive(count, "--workers"));
             BenchReport report = new BenchReport(spec.commandLine().getOut());
             MajordomoScenario.measure(options, workers, report);
+            report.printTable();
+            return 0;
+        }
+    }
+
+    /** {@code bench titanic}: durable acknowledgements per second against the disk's own fsync rate. */
+    @Command(name = "titanic", mixinStandardHelpOptions = true,
+            description = "Acknowledged titanic.request/s (durable commits) from 1 and 16 concurrent clients, next to "
+                    + "the raw fsync rate of the same directory (per record and per batch of 100).")
+    static final class Titanic implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Mixin
+        BenchOptions options = new BenchOptions();
+        @CommandLine.Option(names = "--clients", split = ",", defaultValue = "1,16",
+                description = "Concurrent client counts (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> clients;
+        @CommandLine.Option(names = "--dir", defaultValue = ".",
+                description = "Directory for the store and the fsync probe, removed afterwards; measure the disk "
+                        + "you will run on (default: the current directory).")
+        java.nio.file.Path dir;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            options.validated();
+            clients.forEach(count -> io.zreliable.common.Require.positive(count, "--clients"));
+            BenchReport report = new BenchReport(spec.commandLine().getOut());
+            TitanicScenario.measure(options, dir, clients, report);
             report.printTable();
             return 0;
         }
