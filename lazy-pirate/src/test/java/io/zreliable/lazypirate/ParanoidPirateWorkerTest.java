@@ -178,26 +178,11 @@ class ParanoidPirateWorkerTest {
         first.close();
         Await.until("worker noticed the dead queue", () -> worker.stats().reconnects() >= 1);
 
-        ParanoidPirateQueue second = closeLater(startRetrying(queueBuilder));
+        ParanoidPirateQueue second = closeLater(Ports.retrying(() -> queueBuilder.build().start()));
         Await.until("worker back on the restarted queue", () -> second.stats().workers() == 1);
         LazyPirateClient client = closeLater(LazyPirateClient.builder().endpoints(frontend).context(ctx)
                 .retryPolicy(RetryPolicy.builder().timeoutMillis(1000).attempts(10).build()).build());
         assertEquals("AFTER RESTART", client.request("after restart"));
-    }
-
-    /** Starts a queue on fixed ports, retrying while the previous queue's listeners are still being released. */
-    private static ParanoidPirateQueue startRetrying(ParanoidPirateQueue.Builder builder) {
-        long end = System.nanoTime() + Await.DEADLINE.toNanos();
-        while (true) {
-            try {
-                return builder.build().start();
-            } catch (RuntimeException e) {
-                if (System.nanoTime() - end > 0) {
-                    throw e;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-            }
-        }
     }
 
     @Test
