@@ -15,38 +15,18 @@ import io.zreliable.binarystar.BinaryStarException.Reason;
 import io.zreliable.binarystar.TestSupport.StateRelay;
 import io.zreliable.common.Frames;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /** A Binary Star pair of echo servers over real sockets on 127.0.0.1. */
-class BinaryStarTest {
+class BinaryStarTest extends SocketTest {
     /** Long enough for a loaded machine to answer; only used where an answer is expected. */
     private static final Duration ANSWER = Duration.ofSeconds(5);
-
-    private ZContext ctx;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        ctx = new ZContext();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        ctx.close();
-    }
 
     private BinaryStar server(Role role, int localPort, String peer) {
         BinaryStarConfig config = BinaryStarConfig.builder()
@@ -56,7 +36,7 @@ class BinaryStarTest {
                 .heartbeatMillis(HEARTBEAT_MS)
                 .build();
         BinaryStar star = new BinaryStar(ctx, config);
-        resources.add(star);
+        track(star);
         return star;
     }
 
@@ -144,8 +124,8 @@ class BinaryStarTest {
         // Each server hears the other only through a relay, so the link can be cut with both still running.
         StateRelay toBackup = new StateRelay(ctx, endpoint(p));
         StateRelay toPrimary = new StateRelay(ctx, endpoint(b));
-        resources.add(toBackup);
-        resources.add(toPrimary);
+        track(toBackup);
+        track(toPrimary);
         BinaryStar primary = server(Role.PRIMARY, p, toPrimary.endpoint);
         BinaryStar backup = server(Role.BACKUP, b, toBackup.endpoint);
         String primaryVoter = startEcho(primary, freePort());

@@ -25,9 +25,12 @@ import picocli.CommandLine.Spec;
             // majordomo
 
             // titanic
+            TitanicCommand.class,
+            TiclientCommand.class,
 
             // binary-star
             BstarEchoCommand.class,
+            BstarClientCommand.class,
 
             // tools
             io.zreliable.broker.bench.BenchCommand.class,

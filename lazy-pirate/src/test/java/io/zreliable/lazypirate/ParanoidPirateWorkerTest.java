@@ -210,13 +210,13 @@ class ParanoidPirateWorkerTest {
 
     @Test
     void clientRecoversWhenAWorkerDiesMidStream() throws Exception {
-        HeartbeatConfig heartbeat = HeartbeatConfig.builder().intervalMillis(100).liveness(3).build();
+        HeartbeatConfig heartbeat = HeartbeatConfig.builder().intervalMillis(100).liveness(5).build();
         ParanoidPirateQueue queue = closeLater(ParanoidPirateQueue.builder().frontend("tcp://127.0.0.1:*")
                 .backend("tcp://127.0.0.1:*").heartbeat(heartbeat).context(ctx).build().start());
         ParanoidPirateWorker doomed = ParanoidPirateWorker.builder().connect(queue.backendEndpoint())
                 .heartbeat(heartbeat).context(ctx).handler(ParanoidPirateWorkerTest::upperCase).build().start();
         startWorker(queue.backendEndpoint(), heartbeat, ParanoidPirateWorkerTest::upperCase);
-        Await.until("2 workers ready", () -> queue.stats().workers() == 2);
+        Await.until("2 workers ready", () -> queue.stats().workers() == 2, queue::stats);
 
         LazyPirateClient client = closeLater(LazyPirateClient.builder().endpoints(queue.frontendEndpoint())
                 .context(ctx).retryPolicy(RetryPolicy.builder().timeoutMillis(500).attempts(20).build()).build());
@@ -234,7 +234,7 @@ class ParanoidPirateWorkerTest {
         for (int i = 0; i < count; i++) {
             assertEquals("REQ-" + i, got.get(i), "reply " + i);
         }
-        Await.until("the dead worker expired", () -> queue.stats().workersExpired() == 1);
-        assertEquals(1, queue.stats().workers());
+        Await.until("the dead worker expired", () -> queue.stats().workersExpired() >= 1
+                && queue.stats().workers() == 1, queue::stats);
     }
 }

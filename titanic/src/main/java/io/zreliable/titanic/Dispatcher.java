@@ -54,6 +54,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong deferrals = new AtomicLong();
     private volatile boolean running = true;
 
     // Coordinator thread only:
@@ -122,6 +123,11 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     /** Requests sent to services so far (including retries). */
     long attempts() {
         return attempts.get();
+    }
+
+    /** Deliveries put off because {@code mmi.service} said the service had no worker. */
+    long deferrals() {
+        return deferrals.get();
     }
 
     @Override
@@ -296,6 +302,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
             ServiceCaller.Availability availability = caller.availability(ticket.service);
             if (availability == ServiceCaller.Availability.MISSING) {
                 LOG.debug("service {} has no worker yet; {} stays pending", ticket.service, ticket.uuid);
+                deferrals.incrementAndGet();
                 return EventType.SERVICE_MISSING;
             }
             attempts.incrementAndGet();

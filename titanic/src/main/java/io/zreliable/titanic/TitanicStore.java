@@ -114,7 +114,7 @@ public final class TitanicStore implements AutoCloseable {
      */
     public CompletableFuture<String> submit(String service, List<byte[]> body) {
         Require.notNull(service, "service");
-        Require.notNull(body, "request body");
+        Require.that(body != null && !body.isEmpty(), "a request needs at least one body frame");
         List<byte[]> frames = List.copyOf(body);
         long bytes = service.length();
         for (byte[] frame : frames) {

@@ -158,6 +158,10 @@ class TitanicStoreFailureTest {
                     record(line, acked, replies, closed);
                 }
             }
+            // Killed while writing: the marker names a replica in doubt, so the reopen below runs the repair.
+            CommitMarker.State state = CommitMarker.read(dir).state();
+            assertTrue(state == CommitMarker.State.A_IN_DOUBT || state == CommitMarker.State.B_IN_DOUBT,
+                    "marker after kill: " + state);
             try (TitanicStore store = TitanicStore.open(TitanicStoreConfig.of(dir))) {
                 for (String uuid : acked) {
                     ReplyLookup lookup = store.lookup(uuid).get(30, TimeUnit.SECONDS);

@@ -45,6 +45,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void scaleComparesServiceCountsAgainstTheFirst() {
+        assertEquals(0, run("bench", "scale", "--services", "1,40", "--clients", "50", "--warmup-ms", "20",
+                "--measure-ms", "100", "--repeats", "1", "--sizes", "16"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
+        assertEquals(2, lines.size(), out.toString());
+        assertTrue(lines.get(0).startsWith("BENCH majordomo-scale services=1 workers=2 clients=50 size=16 rps="),
+                lines.get(0));
+        assertTrue(lines.get(0).endsWith(" ratio=1"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("BENCH majordomo-scale services=40 workers=80 clients=50 size=16 rps="),
+                lines.get(1));
+        for (String line : lines) {
+            Matcher rps = RPS.matcher(line);
+            assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "requests were served: " + line);
+        }
+    }
+
+    @Test
     void badOptionsAreUsageErrorsThatNameTheOption() {
         assertEquals(2, run("bench", "baseline", "--repeats", "0"));
         assertTrue(err.toString().contains("--repeats must be > 0"), err.toString());

@@ -1,0 +1,150 @@
+package io.zreliable.majordomo;
+
+import io.zreliable.common.Endpoints;
+import io.zreliable.common.HeartbeatConfig;
+import io.zreliable.common.Require;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of a {@link MajordomoBroker}. Immutable; build with {@link #builder()}; every value is validated on
+ * {@link Builder#build()} with a message naming the setting.
+ *
+ * <h2>Limits and what happens at them</h2>
+ * <ul>
+ *   <li>{@code maxQueuePerService} / {@code maxQueue}: a request that would exceed its service's queue or the
+ *       broker-wide queue is dropped and counted (drop reasons {@code service queue full} / {@code queue full}).
+ *       The client gets no reply; its retry policy takes over, which is the MDP way to push back.</li>
+ *   <li>{@code requestTtl}: a request that waited longer than this for a worker is discarded (its client has given
+ *       up or retried long ago) and counted as {@code request expired}.</li>
+ *   <li>{@code maxWorkers}: a READY beyond it is answered with DISCONNECT (the worker backs off and retries).</li>
+ *   <li>{@code maxServices}: a request or READY naming a new service beyond it is dropped (the worker gets
+ *       DISCONNECT). Services with neither workers nor queued requests are forgotten, so this bounds live ones.</li>
+ * </ul>
+ */
+public final class BrokerConfig {
+    /** The endpoint used when none is given. */
+    public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
+
+    private final List<String> endpoints;
+    private final HeartbeatConfig heartbeat;
+    private final int maxQueuePerService;
+    private final int maxQueue;
+    private final int maxWorkers;
+    private final int maxServices;
+    private final Duration requestTtl;
+
+    private BrokerConfig(Builder b) {
+        List<String> given = b.endpoints.isEmpty() ? List.of(DEFAULT_ENDPOINT) : b.endpoints;
+        List<String> checked = new ArrayList<>();
+        for (String endpoint : given) {
+            checked.add(Endpoints.require(endpoint, "bind endpoint"));
+        }
+        this.endpoints = List.copyOf(checked);
+        this.heartbeat = Require.notNull(b.heartbeat, "heartbeat");
+        this.maxQueuePerService = Require.positive(b.maxQueuePerService, "max queue per service");
+        this.maxQueue = Require.positive(b.maxQueue, "max queue");
+        this.maxWorkers = Require.positive(b.maxWorkers, "max workers");
+        this.maxServices = Require.positive(b.maxServices, "max services");
+        this.requestTtl = Require.positive(b.requestTtl, "request ttl");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public List<String> endpoints() {
+        return endpoints;
+    }
+
+    public HeartbeatConfig heartbeat() {
+        return heartbeat;
+    }
+
+    public int maxQueuePerService() {
+        return maxQueuePerService;
+    }
+
+    public int maxQueue() {
+        return maxQueue;
+    }
+
+    public int maxWorkers() {
+        return maxWorkers;
+    }
+
+    public int maxServices() {
+        return maxServices;
+    }
+
+    public Duration requestTtl() {
+        return requestTtl;
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerConfig[endpoints=" + endpoints + ", " + heartbeat + ", maxQueuePerService=" + maxQueuePerService
+                + ", maxQueue=" + maxQueue + ", maxWorkers=" + maxWorkers + ", maxServices=" + maxServices
+                + ", requestTtl=" + requestTtl.toMillis() + "ms]";
+    }
+
+    public static final class Builder {
+        private final List<String> endpoints = new ArrayList<>();
+        private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
+        private int maxQueuePerService = 10_000;
+        private int maxQueue = 100_000;
+        private int maxWorkers = 10_000;
+        private int maxServices = 1_000;
+        private Duration requestTtl = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /** Adds an endpoint to bind (repeatable); {@code tcp://127.0.0.1:*} picks a free port. */
+        public Builder bind(String endpoint) {
+            endpoints.add(endpoint);
+            return this;
+        }
+
+        public Builder bind(List<String> endpoints) {
+            endpoints.forEach(this::bind);
+            return this;
+        }
+
+        public Builder heartbeat(HeartbeatConfig heartbeat) {
+            this.heartbeat = heartbeat;
+            return this;
+        }
+
+        public Builder maxQueuePerService(int max) {
+            this.maxQueuePerService = max;
+            return this;
+        }
+
+        public Builder maxQueue(int max) {
+            this.maxQueue = max;
+            return this;
+        }
+
+        public Builder maxWorkers(int max) {
+            this.maxWorkers = max;
+            return this;
+        }
+
+        public Builder maxServices(int max) {
+            this.maxServices = max;
+            return this;
+        }
+
+        public Builder requestTtl(Duration ttl) {
+            this.requestTtl = ttl;
+            return this;
+        }
+
+        /** Validates and builds; binds {@value #DEFAULT_ENDPOINT} when no endpoint was added. */
+        public BrokerConfig build() {
+            return new BrokerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.zreliable.majordomo;
+
+import io.zreliable.common.Reactor;
+import io.zreliable.common.Require;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import org.zeromq.ZMsg;
+
+/**
+ * A Majordomo broker (7/MDP, MDP/0.1, with 8/MMI): one ROUTER socket, bound to one or more endpoints, serves clients
+ * ({@code MDPC01}) and workers ({@code MDPW01}). Services are created on demand; requests queue per service until a
+ * worker is ready; idle workers are used least-recently-used first; silent workers expire after heartbeat interval x
+ * liveness; a worker that breaks the protocol gets DISCONNECT. Limits and their behaviour are in {@link BrokerConfig}.
+ *
+ * <pre>{@code
+ * try (MajordomoBroker broker = new MajordomoBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*").build())) {
+ *     broker.start();
+ *     String endpoint = broker.endpoints().get(0);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <h2>Thread contract</h2>
+ * {@link #start()} binds and starts one reactor thread that owns the socket and all broker state. {@link #stats()}
+ * and {@link #endpoints()} are safe from any thread. {@link #close()} (from any thread but the broker's) sends
+ * DISCONNECT to every worker, stops the thread and closes the socket.
+ */
+public final class MajordomoBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MajordomoBroker.class);
+    /** Messages read per wake-up before the reactor gets to timers and other sockets again. */
+    private static final int READ_BATCH = 256;
+    /** How long close() lets DISCONNECTs drain to workers. */
+    private static final int CLOSE_LINGER_MS = 1000;
+
+    private final BrokerConfig config;
+    private final ZContext context = new ZContext();
+    private final Reactor reactor = new Reactor();
+    private final List<String> bound = new ArrayList<>();
+    private volatile BrokerEngine engine;
+    private ZMQ.Socket socket;
+    private boolean started;
+    private boolean closed;
+
+    public MajordomoBroker(BrokerConfig config) {
+        this.config = Require.notNull(config, "broker config");
+    }
+
+    /**
+     * Binds every configured endpoint and starts serving on a new thread.
+     *
+     * @throws IllegalStateException when an endpoint cannot be bound (in use, bad address); nothing stays bound
+     */
+    public synchronized MajordomoBroker start() {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "broker is closed" : "broker is already started");
+        }
+        socket = MdpSockets.create(context, SocketType.ROUTER);
+        for (String endpoint : config.endpoints()) {
+            try {
+                if (!socket.bind(endpoint)) {
+                    throw new ZMQException("bind failed", socket.errno());
+                }
+            } catch (ZMQException e) {
+                reactor.close();
+                context.close();
+                closed = true;
+                throw new IllegalStateException("cannot bind " + endpoint + ": " + describe(e), e);
+            }
+            bound.add(socket.getLastEndpoint());
+        }
+        BrokerEngine created = new BrokerEngine(config, socket, reactor.clock());
+        reactor.register(socket, this::drain);
+        long tick = Math.max(1L, config.heartbeat().intervalMillis() / 4);
+        reactor.scheduleRepeating(tick, created::onTick);
+        engine = created;
+        started = true;
+        reactor.start("mdp-broker");
+        LOG.info("majordomo broker ready on {}", String.join(", ", bound));
+        return this;
+    }
+
+    private void drain(ZMQ.Socket readable) {
+        for (int i = 0; i < READ_BATCH; i++) {
+            ZMsg msg = ZMsg.recvMsg(readable, ZMQ.DONTWAIT);
+            if (msg == null) {
+                return;
+            }
+            engine.onMessage(msg);
+        }
+    }
+
+    /** The endpoints actually bound (wildcard ports resolved), in configuration order. Empty before start. */
+    public synchronized List<String> endpoints() {
+        return List.copyOf(bound);
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** Counters so far; all zero before start. */
+    public BrokerStats stats() {
+        BrokerEngine current = engine;
+        return current == null ? new BrokerStats(0, 0, 0, 0, 0, 0, 0, 0, Map.of()) : current.stats();
+    }
+
+    /** Sends DISCONNECT to every worker, stops the broker thread and closes the socket. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (started) {
+            ReactorCalls.runAndWait(reactor, engine::disconnectAll, "disconnecting the broker's workers");
+        }
+        reactor.close();
+        // The reactor thread is gone, so the socket is ours again. Linger lets the DISCONNECTs reach the workers.
+        context.setLinger(CLOSE_LINGER_MS);
+        context.close();
+        LOG.info("majordomo broker on {} closed", String.join(", ", bound));
+    }
+
+    private static String describe(ZMQException e) {
+        ZMQ.Error error = ZMQ.Error.findByCode(e.getErrorCode());
+        return error == null ? e.getMessage() : error.name() + " (" + error.getMessage() + ")";
+    }
+}

@@ -1,0 +1,311 @@
+package io.zreliable.majordomo;
+
+import io.zreliable.common.Backoff;
+import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointRing;
+import io.zreliable.common.Frames;
+import io.zreliable.common.Liveness;
+import io.zreliable.common.MalformedMessageException;
+import io.zreliable.common.MessageReader;
+import io.zreliable.common.Reactor;
+import io.zreliable.common.Require;
+import io.zreliable.common.Timer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * A Majordomo worker (MDP/0.1 worker side): connects a DEALER to a broker, sends READY for its service, runs each
+ * REQUEST through a {@link RequestHandler} and sends the REPLY. It heartbeats the broker while idle or busy, and
+ * reconnects on a new socket, after a back-off and to the next configured endpoint, when the broker falls silent
+ * for interval x liveness or sends DISCONNECT. A handler failure is logged and the worker registers again.
+ *
+ * <pre>{@code
+ * WorkerConfig config = WorkerConfig.builder("echo").connect("tcp://127.0.0.1:5555").build();
+ * try (MajordomoWorker worker = new MajordomoWorker(config, request -> request).start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <h2>Thread contract</h2>
+ * The socket belongs to the worker's reactor thread; the handler runs on a second thread so that a slow request
+ * does not stop heartbeats; its reply is passed back to the reactor thread. {@link #close()} may be called from
+ * any other thread.
+ */
+public final class MajordomoWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MajordomoWorker.class);
+    private static final int READ_BATCH = 64;
+    /** How long close() lets the DISCONNECT to the broker drain. */
+    private static final int CLOSE_LINGER_MS = 200;
+
+    private final WorkerConfig config;
+    private final RequestHandler handler;
+    private final ZContext context = new ZContext();
+    private final Reactor reactor = new Reactor();
+    private final ExecutorService handlerThread;
+    private final EndpointRing ring;
+    private final Backoff backoff;
+    private final Liveness liveness;
+    private final DropCounter drops = new DropCounter(LOG);
+
+    // Reactor-thread state.
+    private ZMQ.Socket socket;
+    private Timer reconnectTimer;
+    /** Bumped on every new connection; a reply computed for an older connection is stale and dropped. */
+    private int generation;
+    private boolean busy;
+    private boolean started;
+    private volatile boolean closed;
+
+    // Counters: written by the reactor thread, read by anyone.
+    private volatile long requests;
+    private volatile long replies;
+    private volatile long connects;
+    private volatile long handlerFailures;
+    private volatile String endpoint;
+
+    public MajordomoWorker(WorkerConfig config, RequestHandler handler) {
+        this.config = Require.notNull(config, "worker config");
+        this.handler = Require.notNull(handler, "request handler");
+        this.ring = new EndpointRing(config.endpoints());
+        this.backoff = new Backoff(config.backoff());
+        this.liveness = new Liveness(config.heartbeat(), reactor.clock());
+        this.handlerThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "mdp-worker-" + config.service() + "-handler");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Connects to the first endpoint and starts serving on new threads. */
+    public synchronized MajordomoWorker start() {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "worker is closed" : "worker is already started");
+        }
+        started = true;
+        long tick = Math.max(1L, config.heartbeat().intervalMillis() / 4);
+        reactor.scheduleRepeating(tick, this::onTick);
+        reactor.execute(this::connect);
+        reactor.start("mdp-worker-" + config.service());
+        return this;
+    }
+
+    private void connect() {
+        reconnectTimer = null;
+        endpoint = ring.current();
+        socket = MdpSockets.create(context, SocketType.DEALER);
+        socket.connect(endpoint);
+        reactor.register(socket, this::drain);
+        generation++;
+        busy = false;
+        connects++;
+        liveness.reset();
+        send(command(MdpProtocol.READY).addString(config.service()));
+        LOG.debug("worker for {} connecting to {}", config.service(), endpoint);
+    }
+
+    /** Drops the connection and connects again after {@code delayMillis}, to the next endpoint if {@code advance}. */
+    private void reconnect(boolean advance, long delayMillis) {
+        closeSocket();
+        if (advance) {
+            ring.advance();
+        }
+        reconnectTimer = reactor.schedule(delayMillis, this::connect);
+    }
+
+    private void closeSocket() {
+        if (socket != null) {
+            reactor.unregister(socket);
+            context.destroySocket(socket);
+            socket = null;
+        }
+    }
+
+    private void onTick() {
+        if (socket == null) {
+            return;
+        }
+        if (liveness.isPeerExpired()) {
+            long delay = backoff.nextDelayMillis();
+            LOG.warn("broker {} silent for {} ms; reconnecting in {} ms", endpoint,
+                    config.heartbeat().expiry().toMillis(), delay);
+            reconnect(true, delay);
+        } else if (liveness.isHeartbeatDue()) {
+            send(command(MdpProtocol.HEARTBEAT));
+        }
+    }
+
+    private void drain(ZMQ.Socket readable) {
+        for (int i = 0; i < READ_BATCH && readable == socket; i++) {
+            ZMsg msg = ZMsg.recvMsg(readable, ZMQ.DONTWAIT);
+            if (msg == null) {
+                return;
+            }
+            try {
+                onMessage(MessageReader.of(msg));
+            } catch (MalformedMessageException e) {
+                drops.drop(e);
+            }
+        }
+    }
+
+    private void onMessage(MessageReader in) throws MalformedMessageException {
+        in.expectEmpty("envelope delimiter");
+        in.expect(MdpProtocol.WORKER_HEADER, "MDP/Worker header");
+        byte command = in.nextByte("worker command");
+        liveness.peerSeen();
+        switch (command) {
+            case MdpProtocol.REQUEST -> {
+                byte[] client = in.nextBytes("client address", MdpProtocol.MAX_ADDRESS);
+                in.expectEmpty("client address delimiter");
+                in.expectMore("request body");
+                backoff.reset();
+                onRequest(client, in.rest());
+            }
+            case MdpProtocol.HEARTBEAT -> backoff.reset();
+            case MdpProtocol.DISCONNECT -> {
+                long delay = backoff.nextDelayMillis();
+                LOG.info("broker {} sent DISCONNECT; reconnecting in {} ms", endpoint, delay);
+                reconnect(true, delay);
+            }
+            default -> drops.drop("unexpected command", MdpProtocol.commandName(command));
+        }
+    }
+
+    private void onRequest(byte[] client, ZMsg body) {
+        if (busy) {
+            // MDP gives a worker one request at a time; a broker that sends more is broken.
+            drops.drop("request while busy", Frames.printable(client));
+            return;
+        }
+        busy = true;
+        requests++;
+        int requestGeneration = generation;
+        try {
+            handlerThread.execute(() -> handle(requestGeneration, client, body));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("worker is closing; request dropped");
+        }
+    }
+
+    /** Runs on the handler thread. */
+    private void handle(int requestGeneration, byte[] client, ZMsg body) {
+        ZMsg reply;
+        try {
+            reply = handler.handle(body);
+            if (reply == null || reply.isEmpty()) {
+                throw new IllegalStateException("handler returned no reply frames");
+            }
+        } catch (Exception e) {
+            if (closed) {
+                LOG.debug("handler for service {} ended by close()", config.service(), e);
+                return;
+            }
+            LOG.warn("handler for service {} failed; registering again", config.service(), e);
+            reactor.execute(() -> onHandlerFailed(requestGeneration));
+            return;
+        }
+        ZMsg handled = reply;
+        reactor.execute(() -> onHandled(requestGeneration, client, handled));
+    }
+
+    private void onHandled(int requestGeneration, byte[] client, ZMsg reply) {
+        if (requestGeneration != generation || socket == null) {
+            drops.drop("stale reply", "reply computed for an earlier connection");
+            return;
+        }
+        ZMsg msg = command(MdpProtocol.REPLY);
+        msg.add(client);
+        msg.add(MdpProtocol.EMPTY);
+        msg.addAll(reply);
+        busy = false;
+        replies++;
+        send(msg);
+    }
+
+    private void onHandlerFailed(int requestGeneration) {
+        handlerFailures++;
+        if (requestGeneration == generation && socket != null) {
+            // The broker holds us busy until a REPLY; registering afresh makes us available again.
+            send(command(MdpProtocol.DISCONNECT));
+            reconnect(false, 0);
+        }
+    }
+
+    private ZMsg command(byte command) {
+        ZMsg msg = new ZMsg();
+        msg.add(MdpProtocol.EMPTY);
+        msg.add(MdpProtocol.WORKER_HEADER);
+        msg.add(new byte[] {command});
+        return msg;
+    }
+
+    private void send(ZMsg msg) {
+        msg.send(socket);
+        liveness.heartbeatSent();
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /** The broker endpoint of the current (or next) connection. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Requests received from brokers so far. */
+    public long requests() {
+        return requests;
+    }
+
+    /** Replies sent so far. */
+    public long replies() {
+        return replies;
+    }
+
+    /** Connections opened so far (1 + reconnects). */
+    public long connects() {
+        return connects;
+    }
+
+    /** Requests whose handler threw or returned nothing. */
+    public long handlerFailures() {
+        return handlerFailures;
+    }
+
+    /** Malformed or unexpected messages from brokers that were dropped. */
+    public long dropped() {
+        return drops.total();
+    }
+
+    /** Sends DISCONNECT to the broker, stops both threads and closes the socket. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (started) {
+            ReactorCalls.runAndWait(reactor, () -> {
+                if (reconnectTimer != null) {
+                    reconnectTimer.cancel();
+                }
+                if (socket != null) {
+                    context.setLinger(CLOSE_LINGER_MS);
+                    send(command(MdpProtocol.DISCONNECT));
+                    closeSocket();
+                }
+            }, "disconnecting the worker");
+        }
+        reactor.close();
+        handlerThread.shutdownNow();
+        context.close();
+    }
+}

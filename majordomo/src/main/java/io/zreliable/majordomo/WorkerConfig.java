@@ -1,0 +1,87 @@
+package io.zreliable.majordomo;
+
+import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.EndpointRing;
+import io.zreliable.common.HeartbeatConfig;
+import io.zreliable.common.Require;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of a {@link MajordomoWorker}: the broker endpoints (tried in turn, moving to the next on each reconnect),
+ * the service name, heartbeating (must match the broker's) and reconnect back-off. Immutable; build with
+ * {@link #builder(String)}.
+ */
+public final class WorkerConfig {
+    private final List<String> endpoints;
+    private final String service;
+    private final HeartbeatConfig heartbeat;
+    private final BackoffConfig backoff;
+
+    private WorkerConfig(Builder b) {
+        this.service = Require.notNull(b.service, "service name");
+        Require.that(!service.isEmpty() && service.length() <= MdpProtocol.MAX_SERVICE_NAME,
+                "service name must have 1 to " + MdpProtocol.MAX_SERVICE_NAME + " characters");
+        Require.that(!MmiProtocol.isMmi(service), "service names starting with " + MmiProtocol.PREFIX
+                + " are reserved for the broker: " + service);
+        this.endpoints = new EndpointRing(b.endpoints).all();
+        this.heartbeat = Require.notNull(b.heartbeat, "heartbeat");
+        this.backoff = Require.notNull(b.backoff, "back-off");
+    }
+
+    public static Builder builder(String service) {
+        return new Builder(service);
+    }
+
+    public List<String> endpoints() {
+        return endpoints;
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public HeartbeatConfig heartbeat() {
+        return heartbeat;
+    }
+
+    public BackoffConfig backoff() {
+        return backoff;
+    }
+
+    public static final class Builder {
+        private final String service;
+        private final List<String> endpoints = new ArrayList<>();
+        private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
+        private BackoffConfig backoff = BackoffConfig.DEFAULT;
+
+        private Builder(String service) {
+            this.service = service;
+        }
+
+        /** Adds a broker endpoint (repeatable; the worker fails over to the next one on each reconnect). */
+        public Builder connect(String endpoint) {
+            endpoints.add(endpoint);
+            return this;
+        }
+
+        public Builder connect(List<String> endpoints) {
+            endpoints.forEach(this::connect);
+            return this;
+        }
+
+        public Builder heartbeat(HeartbeatConfig heartbeat) {
+            this.heartbeat = heartbeat;
+            return this;
+        }
+
+        public Builder backoff(BackoffConfig backoff) {
+            this.backoff = backoff;
+            return this;
+        }
+
+        public WorkerConfig build() {
+            return new WorkerConfig(this);
+        }
+    }
+}

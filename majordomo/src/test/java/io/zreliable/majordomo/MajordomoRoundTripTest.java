@@ -1,0 +1,147 @@
+package io.zreliable.majordomo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zreliable.common.RequestTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.zeromq.ZMsg;
+
+/** Broker, worker and sync client together over real TCP sockets. */
+class MajordomoRoundTripTest {
+    private final MdpTestKit kit = new MdpTestKit();
+
+    @AfterEach
+    void tearDown() {
+        kit.close();
+    }
+
+    @Test
+    void echoRoundTrip() {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        kit.echoWorker(endpoint, "echo");
+        MajordomoClient client = kit.client(endpoint, 5_000, 3);
+
+        ZMsg reply = client.send("echo", ZMsg.newStringMsg("hello", "two frames"));
+
+        assertEquals(2, reply.size());
+        assertEquals("hello", reply.popString());
+        assertEquals("two frames", reply.popString());
+        assertEquals(1, broker.stats().requests());
+        assertEquals(1, broker.stats().replies());
+    }
+
+    @Test
+    void requestQueuedBeforeAnyWorkerIsServedOnceOneConnects() throws Exception {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        MajordomoClient client = kit.client(endpoint, 20_000, 1);
+
+        CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> client.send("late", "queued"));
+        Await.until("the request to be queued", () -> broker.stats().queued() == 1);
+        kit.worker(endpoint, "late", request -> ZMsg.newStringMsg("served " + request.popString()));
+
+        assertEquals("served queued", reply.get(20, TimeUnit.SECONDS));
+        assertEquals(0, broker.stats().queued());
+    }
+
+    @Test
+    void twoWorkersShareTheLoad() {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        MajordomoWorker first = kit.echoWorker(endpoint, "echo");
+        MajordomoWorker second = kit.echoWorker(endpoint, "echo");
+        Await.until("both workers registered", () -> broker.stats().workers() == 2);
+        MajordomoClient client = kit.client(endpoint, 5_000, 3);
+
+        for (int i = 0; i < 20; i++) {
+            assertEquals("req-" + i, client.send("echo", "req-" + i));
+        }
+
+        // LRU dispatch alternates between the two idle workers.
+        assertTrue(first.replies() >= 5, "first worker replied " + first.replies());
+        assertTrue(second.replies() >= 5, "second worker replied " + second.replies());
+        assertEquals(20, first.replies() + second.replies());
+    }
+
+    @Test
+    void requestOfAWorkerKilledMidRequestIsRetriedAndAnsweredByAnother() throws Exception {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        CountDownLatch received = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        MajordomoWorker doomed = kit.worker(endpoint, "work", request -> {
+            received.countDown();
+            never.await();
+            return request;
+        });
+        Await.until("the doomed worker registered", () -> broker.stats().workers() == 1);
+        MajordomoClient client = kit.client(endpoint, 500, 20);
+
+        CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> client.send("work", "job"));
+        assertTrue(received.await(15, TimeUnit.SECONDS), "the first worker got the request");
+        doomed.close();
+        kit.worker(endpoint, "work", request -> ZMsg.newStringMsg("done " + request.popString()));
+
+        assertEquals("done job", reply.get(20, TimeUnit.SECONDS));
+        assertEquals(1, doomed.requests());
+        assertEquals(0, doomed.replies());
+    }
+
+    @Test
+    void workerAndClientSurviveABrokerRestartOnTheSamePort() throws Exception {
+        String endpoint = "tcp://127.0.0.1:" + MdpTestKit.freePort();
+        MajordomoBroker first = kit.broker(endpoint);
+        MajordomoWorker worker = kit.echoWorker(endpoint, "echo");
+        MajordomoClient client = kit.client(endpoint, 300, 100);
+        assertEquals("before", client.send("echo", "before"));
+        long connectsBefore = worker.connects();
+
+        first.close();
+        CompletableFuture<String> during = CompletableFuture.supplyAsync(() -> client.send("echo", "during"));
+        Await.until("the worker to notice the broker went away", () -> worker.connects() > connectsBefore);
+        MajordomoBroker second = kit.broker(endpoint);
+
+        assertEquals("during", during.get(30, TimeUnit.SECONDS));
+        assertEquals("after", client.send("echo", "after"));
+        assertEquals(1, second.stats().workers());
+    }
+
+    @Test
+    void aRequestNobodyServesFailsWithATypedTimeout() {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        MajordomoClient client = kit.client(broker.endpoints().get(0), 100, 2);
+
+        RequestTimeoutException e = assertThrows(RequestTimeoutException.class, () -> client.send("nobody", "hi"));
+
+        assertEquals(2, e.attempts());
+        assertEquals(broker.endpoints(), e.endpoints());
+    }
+
+    @Test
+    void aFailingHandlerDoesNotKillTheWorker() {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        MajordomoWorker worker = kit.worker(endpoint, "flaky", request -> {
+            String body = request.popString();
+            if (body.equals("boom")) {
+                throw new IllegalStateException("handler failure on purpose");
+            }
+            return ZMsg.newStringMsg("ok " + body);
+        });
+        Await.until("the worker registered", () -> broker.stats().workers() == 1);
+        MajordomoClient client = kit.client(endpoint, 500, 2);
+
+        assertThrows(RequestTimeoutException.class, () -> client.send("flaky", "boom"));
+        Await.until("the handler failure counted", () -> worker.handlerFailures() >= 1);
+        MajordomoClient retrying = kit.client(endpoint, 2_000, 5);
+
+        assertEquals("ok fine", retrying.send("flaky", "fine"));
+    }
+}

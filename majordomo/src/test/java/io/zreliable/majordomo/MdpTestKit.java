@@ -1,0 +1,115 @@
+package io.zreliable.majordomo;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.HeartbeatConfig;
+import io.zreliable.common.RetryPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * Brokers, workers, clients and raw sockets for tests, all closed by {@link #close()}. Short heartbeats, generous
+ * deadlines.
+ */
+final class MdpTestKit implements AutoCloseable {
+    static final HeartbeatConfig HEARTBEAT = HeartbeatConfig.builder().intervalMillis(100).liveness(10).build();
+    static final BackoffConfig BACKOFF = BackoffConfig.builder().initialMillis(20).maxMillis(200).build();
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    final ZContext context = new ZContext();
+
+    MajordomoBroker broker(String endpoint) {
+        return broker(BrokerConfig.builder().bind(endpoint).heartbeat(HEARTBEAT));
+    }
+
+    MajordomoBroker broker(BrokerConfig.Builder config) {
+        MajordomoBroker broker = new MajordomoBroker(config.build());
+        resources.add(broker);
+        return broker.start();
+    }
+
+    MajordomoWorker worker(String endpoint, String service, RequestHandler handler) {
+        MajordomoWorker worker = new MajordomoWorker(
+                WorkerConfig.builder(service).connect(endpoint).heartbeat(HEARTBEAT).backoff(BACKOFF).build(), handler);
+        resources.add(worker);
+        return worker.start();
+    }
+
+    MajordomoWorker echoWorker(String endpoint, String service) {
+        return worker(endpoint, service, request -> request);
+    }
+
+    MajordomoClient client(String endpoint, long timeoutMillis, int attempts) {
+        MajordomoClient client = new MajordomoClient(List.of(endpoint),
+                RetryPolicy.builder().timeoutMillis(timeoutMillis).attempts(attempts).build());
+        resources.add(client);
+        return client;
+    }
+
+    /** A raw DEALER connected to {@code endpoint}, for speaking (bad) MDP by hand. */
+    ZMQ.Socket dealer(String endpoint) {
+        ZMQ.Socket socket = MdpSockets.create(context, SocketType.DEALER);
+        socket.connect(endpoint);
+        return socket;
+    }
+
+    /** The next message on {@code socket}, failing the test if none comes within the deadline. */
+    static ZMsg receive(ZMQ.Socket socket) {
+        socket.setReceiveTimeOut((int) Await.DEADLINE.toMillis());
+        ZMsg msg = ZMsg.recvMsg(socket);
+        assertNotNull(msg, "no message within " + Await.DEADLINE);
+        return msg;
+    }
+
+    /** A TCP port free right now, for a broker that must come back on the same port. */
+    static int freePort() {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ZMsg workerCommand(byte command, String... frames) {
+        ZMsg msg = new ZMsg();
+        msg.add(new byte[0]);
+        msg.add(MdpProtocol.workerHeader());
+        msg.add(new byte[] {command});
+        for (String frame : frames) {
+            msg.add(frame);
+        }
+        return msg;
+    }
+
+    static ZMsg clientRequest(String service, String... body) {
+        ZMsg msg = new ZMsg();
+        msg.add(new byte[0]);
+        msg.add(MdpProtocol.clientHeader());
+        msg.add(service);
+        for (String frame : body) {
+            msg.add(frame);
+        }
+        return msg;
+    }
+
+    @Override
+    public void close() {
+        try {
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                resources.get(i).close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("closing a test resource failed", e);
+        } finally {
+            context.close();
+        }
+    }
+}
