@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /** Broker, worker and sync client together over real TCP sockets. */
@@ -143,5 +144,29 @@ class MajordomoRoundTripTest {
         MajordomoClient retrying = kit.client(endpoint, 2_000, 5);
 
         assertEquals("ok fine", retrying.send("flaky", "fine"));
+    }
+
+    @Test
+    void aWorkerThatDiesSilentlyMidRequestExpiresAndTheRetryIsServedByAnother() throws Exception {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        // A worker that registers, takes the request, and then never says anything again (a crash).
+        ZMQ.Socket crashing = kit.dealer(endpoint);
+        MdpTestKit.workerCommand(MdpProtocol.READY, "work").send(crashing);
+        Await.until("the crashing worker registered", () -> broker.stats().workers() == 1);
+        MajordomoClient client = kit.client(endpoint, 500, 40);
+
+        CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> client.send("work", "job"));
+        ZMsg taken = MdpTestKit.receive(crashing);
+        while (taken.size() == 3) {
+            // A heartbeat: stay alive until the request comes.
+            MdpTestKit.workerCommand(MdpProtocol.HEARTBEAT).send(crashing);
+            taken = MdpTestKit.receive(crashing);
+        }
+        assertEquals(6, taken.size());
+        Await.until("the silent worker expired", () -> broker.stats().workersExpired() == 1);
+        kit.worker(endpoint, "work", request -> ZMsg.newStringMsg("done " + request.popString()));
+
+        assertEquals("done job", reply.get(20, TimeUnit.SECONDS));
     }
 }
