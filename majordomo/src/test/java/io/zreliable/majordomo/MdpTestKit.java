@@ -20,7 +20,8 @@ import org.zeromq.ZMsg;
  * deadlines.
  */
 final class MdpTestKit implements AutoCloseable {
-    static final HeartbeatConfig HEARTBEAT = HeartbeatConfig.builder().intervalMillis(100).liveness(10).build();
+    /** Fast heartbeats, but 3 s of silence before a peer counts as dead: the test machine may stall for a second. */
+    static final HeartbeatConfig HEARTBEAT = HeartbeatConfig.builder().intervalMillis(100).liveness(30).build();
     static final BackoffConfig BACKOFF = BackoffConfig.builder().initialMillis(20).maxMillis(200).build();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
