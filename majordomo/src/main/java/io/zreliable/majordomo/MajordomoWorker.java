@@ -41,8 +41,8 @@ import org.zeromq.ZMsg;
 public final class MajordomoWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MajordomoWorker.class);
     private static final int READ_BATCH = 64;
-    /** How long close() lets the DISCONNECT to the broker drain. */
-    private static final int CLOSE_LINGER_MS = 200;
+    /** How long a closed socket may still deliver its last DISCONNECT to the broker. */
+    private static final int LINGER_MS = 200;
 
     private final WorkerConfig config;
     private final RequestHandler handler;
@@ -76,6 +76,8 @@ public final class MajordomoWorker implements AutoCloseable {
         this.ring = new EndpointRing(config.endpoints());
         this.backoff = new Backoff(config.backoff());
         this.liveness = new Liveness(config.heartbeat(), reactor.clock());
+        // Closed sockets linger briefly, so the DISCONNECT sent before closing one still reaches the broker.
+        context.setLinger(LINGER_MS);
         this.handlerThread = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "mdp-worker-" + config.service() + "-handler");
             thread.setDaemon(true);
@@ -298,7 +300,6 @@ public final class MajordomoWorker implements AutoCloseable {
                     reconnectTimer.cancel();
                 }
                 if (socket != null) {
-                    context.setLinger(CLOSE_LINGER_MS);
                     send(command(MdpProtocol.DISCONNECT));
                     closeSocket();
                 }
