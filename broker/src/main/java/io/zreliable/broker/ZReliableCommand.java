@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
             MmiCommand.class,
 
             // titanic
+            TitanicCommand.class,
+            TiclientCommand.class,
 
             // binary-star
             BstarEchoCommand.class,
