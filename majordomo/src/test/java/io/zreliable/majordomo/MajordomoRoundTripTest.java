@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.RequestTimeoutException;
+import io.zreliable.common.RetryPolicy;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -168,5 +171,31 @@ class MajordomoRoundTripTest {
         kit.worker(endpoint, "work", request -> ZMsg.newStringMsg("done " + request.popString()));
 
         assertEquals("done job", reply.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void workerAndClientsMoveToTheNextEndpointWhenTheFirstIsDead() throws Exception {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String live = broker.endpoints().get(0);
+        String dead = "tcp://127.0.0.1:" + MdpTestKit.freePort();
+        MajordomoWorker worker = new MajordomoWorker(WorkerConfig.builder("echo").connect(dead).connect(live)
+                .heartbeat(HeartbeatConfig.builder().intervalMillis(50).liveness(10).build())
+                .backoff(MdpTestKit.BACKOFF).build(), request -> request);
+        try (worker) {
+            worker.start();
+            // Only the second endpoint has a broker: registering there proves the worker moved on.
+            Await.until("the worker failed over to the live broker", () -> broker.stats().workers() == 1);
+
+            MajordomoClient client = new MajordomoClient(List.of(dead, live),
+                    RetryPolicy.builder().timeoutMillis(300).attempts(5).build());
+            try (client) {
+                assertEquals("sync", client.send("echo", "sync"));
+            }
+            try (AsyncMajordomoClient async = AsyncMajordomoClient.builder().connect(dead).connect(live)
+                    .connections(1).retryPolicy(RetryPolicy.builder().timeoutMillis(300)
+                            .attempts(5).build()).build()) {
+                assertEquals("async", async.send("echo", "async").get(20, TimeUnit.SECONDS));
+            }
+        }
     }
 }
