@@ -39,7 +39,7 @@ import org.zeromq.ZMsg;
 public final class MajordomoClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MajordomoClient.class);
 
-    private final ZContext context = new ZContext();
+    private final ZContext context;
     private final EndpointRing ring;
     private final RetryPolicy policy;
     private final DropCounter drops = new DropCounter(LOG);
@@ -48,6 +48,8 @@ public final class MajordomoClient implements AutoCloseable {
     public MajordomoClient(List<String> endpoints, RetryPolicy policy) {
         this.ring = new EndpointRing(endpoints);
         this.policy = Require.notNull(policy, "retry policy");
+        // Created only once the arguments are known good, so a bad endpoint leaks nothing.
+        this.context = new ZContext();
         this.socket = open(ring.current());
     }
 
