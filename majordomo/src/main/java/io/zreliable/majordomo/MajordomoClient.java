@@ -8,6 +8,7 @@ import io.zreliable.common.MessageReader;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.Require;
 import io.zreliable.common.RetryPolicy;
+import io.zreliable.common.Sockets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -131,7 +132,7 @@ public final class MajordomoClient implements AutoCloseable {
     }
 
     private ZMQ.Socket open(String endpoint) {
-        ZMQ.Socket created = MdpSockets.create(context, SocketType.DEALER);
+        ZMQ.Socket created = Sockets.create(context, SocketType.DEALER);
         created.connect(endpoint);
         return created;
     }

@@ -9,6 +9,7 @@ import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.MessageReader;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
+import io.zreliable.common.Sockets;
 import io.zreliable.common.Timer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,7 +102,7 @@ public final class MajordomoWorker implements AutoCloseable {
     private void connect() {
         reconnectTimer = null;
         endpoint = ring.current();
-        socket = MdpSockets.create(context, SocketType.DEALER);
+        socket = Sockets.create(context, SocketType.DEALER);
         socket.connect(endpoint);
         reactor.register(socket, this::drain);
         generation++;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.RetryPolicy;
+import io.zreliable.common.Sockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -57,7 +58,7 @@ final class MdpTestKit implements AutoCloseable {
 
     /** A raw DEALER connected to {@code endpoint}, for speaking (bad) MDP by hand. */
     ZMQ.Socket dealer(String endpoint) {
-        ZMQ.Socket socket = MdpSockets.create(context, SocketType.DEALER);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER);
         socket.connect(endpoint);
         return socket;
     }
