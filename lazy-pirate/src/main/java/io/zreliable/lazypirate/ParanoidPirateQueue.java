@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
-import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -52,8 +51,6 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     public static final String DROP_TOO_MANY_WORKERS = "too many workers";
 
     private static final Logger LOG = LoggerFactory.getLogger(ParanoidPirateQueue.class);
-    /** Deepest address stack accepted in front of a request's empty delimiter. */
-    private static final int MAX_ENVELOPE_FRAMES = 16;
 
     private final String frontendEndpoint;
     private final String backendEndpoint;
@@ -67,6 +64,8 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     private final RequestBacklog backlog;
     private ZMQ.Socket frontend;
     private ZMQ.Socket backend;
+    private volatile String boundFrontend;
+    private volatile String boundBackend;
     private volatile boolean running;
     private boolean closed;
     private long requestsReceived;
@@ -106,6 +105,9 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             close();
             throw e;
         }
+        // Read once here: socket options belong to the socket's thread, the getters below may run on any thread.
+        boundFrontend = frontend.getLastEndpoint();
+        boundBackend = backend.getLastEndpoint();
         reactor.register(frontend, s -> onFrontend());
         reactor.register(backend, s -> onBackend());
         reactor.scheduleRepeating(heartbeat.intervalMillis(), this::onHeartbeatTick);
@@ -118,12 +120,14 @@ public final class ParanoidPirateQueue implements AutoCloseable {
 
     /** The frontend's bound endpoint, with the actual port when bound to {@code *}. */
     public String frontendEndpoint() {
-        return frontend == null ? frontendEndpoint : frontend.getLastEndpoint();
+        String bound = boundFrontend;
+        return bound == null ? frontendEndpoint : bound;
     }
 
     /** The backend's bound endpoint, with the actual port when bound to {@code *}. */
     public String backendEndpoint() {
-        return backend == null ? backendEndpoint : backend.getLastEndpoint();
+        String bound = boundBackend;
+        return bound == null ? backendEndpoint : bound;
     }
 
     /** A consistent snapshot, taken on the queue's thread while it runs. Safe from any thread. */
@@ -177,7 +181,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         if (request == null) {
             return;
         }
-        if (!isAddressedMessage(request)) {
+        if (!PppProtocol.isAddressed(request)) {
             drops.drop(DROP_MALFORMED_REQUEST, request);
             return;
         }
@@ -207,7 +211,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         WorkerPool.Worker worker = pool.touch(id);
         if (msg.size() == 1) {
             onCommand(id, worker, PppProtocol.commandOf(msg.getFirst()));
-        } else if (isAddressedMessage(msg)) {
+        } else if (PppProtocol.isAddressed(msg)) {
             repliesForwarded++;
             msg.send(frontend);
             becomeIdle(id, worker);
@@ -276,21 +280,6 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         workersExpired++;
         LOG.info("worker {} expired after {} ms of silence{}", Frames.printable(worker.id),
                 heartbeat.expiry().toMillis(), worker.busy ? "; its request is lost, the client will retry" : "");
-    }
-
-    /** True for [address...][empty][content, 1 or more frames], with at least one address frame. */
-    private static boolean isAddressedMessage(ZMsg msg) {
-        int index = 0;
-        for (ZFrame frame : msg) {
-            if (index > MAX_ENVELOPE_FRAMES) {
-                return false;
-            }
-            if (frame.size() == 0) {
-                return index > 0 && index < msg.size() - 1;
-            }
-            index++;
-        }
-        return false;
     }
 
     private QueueStats snapshot() {
