@@ -8,6 +8,8 @@ import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,9 @@ import org.zeromq.ZMsg;
  * As in the Guide's queue, any message from a worker makes it ready again: a worker heartbeats only between
  * requests, so a heartbeat from a busy worker means it dropped its request. An unknown worker that heartbeats or
  * replies (e.g. after this queue restarted) is adopted as idle.</li>
- * <li>The queue sends HEARTBEAT to every known worker once per interval.</li>
+ * <li>The queue sends HEARTBEAT to every known worker once per interval. The backend is a ZMQ_ROUTER_MANDATORY
+ * socket: a worker whose connection is gone is forgotten as soon as a heartbeat or request cannot be routed to it,
+ * and the request goes to the next idle worker instead of being lost.</li>
  * <li>Requests that find no idle worker wait in a FIFO backlog of at most {@code maxBacklog}, for at most
  * {@code maxBacklogAge}; a request that finds it full, or waits longer, is dropped and counted ("backlog full",
  * "backlog expired"), and the client's retry takes over.</li>
@@ -64,6 +68,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     private final RequestBacklog backlog;
     private ZMQ.Socket frontend;
     private ZMQ.Socket backend;
+    private BackendSender workers;
     private volatile String boundFrontend;
     private volatile String boundBackend;
     private volatile boolean running;
@@ -72,6 +77,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     private long requestsDispatched;
     private long repliesForwarded;
     private long workersExpired;
+    private long workersDisconnected;
 
     private ParanoidPirateQueue(Builder builder) {
         this.frontendEndpoint = Endpoints.require(builder.frontend, "frontend endpoint");
@@ -108,6 +114,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         // Read once here: socket options belong to the socket's thread, the getters below may run on any thread.
         boundFrontend = frontend.getLastEndpoint();
         boundBackend = backend.getLastEndpoint();
+        workers = new BackendSender(backend);
         reactor.register(frontend, s -> onFrontend());
         reactor.register(backend, s -> onBackend());
         reactor.scheduleRepeating(heartbeat.intervalMillis(), this::onHeartbeatTick);
@@ -190,9 +197,8 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             return;
         }
         requestsReceived++;
-        WorkerPool.Worker worker = pool.nextIdle();
-        if (worker != null) {
-            dispatch(worker, request);
+        if (dispatch(request)) {
+            request.destroy();
         } else {
             backlog.offer(request);
         }
@@ -253,27 +259,47 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         } else {
             pool.release(worker);
         }
-        while (!backlog.isEmpty() && pool.hasIdle()) {
-            ZMsg request = backlog.poll();
-            if (request != null) {
-                dispatch(pool.nextIdle(), request);
+        while (pool.hasIdle()) {
+            ZMsg request = backlog.peek();
+            if (request == null || !dispatch(request)) {
+                return;
             }
+            backlog.removeFirst().destroy();
         }
     }
 
-    private void dispatch(WorkerPool.Worker worker, ZMsg request) {
-        request.push(worker.id);
-        request.send(backend);
-        requestsDispatched++;
+    /**
+     * Hands {@code request} (left intact) to the least recently used idle worker that can take it, forgetting
+     * workers found disconnected on the way. False when no idle worker took it.
+     */
+    private boolean dispatch(ZMsg request) {
+        WorkerPool.Worker worker;
+        while ((worker = pool.nextIdle()) != null) {
+            if (workers.send(worker.id, request)) {
+                requestsDispatched++;
+                return true;
+            }
+            forgetDisconnected(worker);
+        }
+        return false;
+    }
+
+    private void forgetDisconnected(WorkerPool.Worker worker) {
+        pool.remove(worker);
+        workersDisconnected++;
+        LOG.info("worker {} is disconnected; forgotten", Frames.printable(worker.id));
     }
 
     /** Once per interval: heartbeat every worker, and drop backlog requests too old to serve. */
     private void onHeartbeatTick() {
         backlog.purgeExpired();
+        List<WorkerPool.Worker> unreachable = new ArrayList<>();
         pool.forEach(worker -> {
-            backend.sendMore(worker.id);
-            backend.send(new byte[] {PppProtocol.HEARTBEAT}, 0);
+            if (!workers.heartbeat(worker.id)) {
+                unreachable.add(worker);
+            }
         });
+        unreachable.forEach(this::forgetDisconnected);
     }
 
     private void onWorkerExpired(WorkerPool.Worker worker) {
@@ -284,7 +310,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
 
     private QueueStats snapshot() {
         return new QueueStats(pool.size(), pool.idleCount(), backlog.size(), requestsReceived, requestsDispatched,
-                repliesForwarded, workersExpired, drops.snapshot());
+                repliesForwarded, workersExpired, workersDisconnected, drops.snapshot());
     }
 
     /** Settings of a {@link ParanoidPirateQueue}; {@link #build()} validates them. */
