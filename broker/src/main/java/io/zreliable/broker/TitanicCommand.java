@@ -1,6 +1,5 @@
 package io.zreliable.broker;
 
-import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.titanic.Titanic;
 import io.zreliable.titanic.TitanicConfig;
 import io.zreliable.titanic.TitanicStoreConfig;
@@ -8,15 +7,15 @@ import io.zreliable.titanic.TitanicStoreException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code zreliable titanic}: a Titanic server (9/TSP) against a Majordomo broker, with its store in a directory.
- * Exits 1 with a message naming the file when the store cannot be opened, 0 on SIGTERM.
+ * Exits 1 with a message naming the file when the store cannot be opened; on SIGTERM closes the store cleanly.
  */
 @Command(
         name = "titanic",
@@ -36,55 +35,58 @@ final class TitanicCommand implements Callable<Integer> {
             description = "Majordomo broker endpoint (default: ${DEFAULT-VALUE}).")
     private String connect;
 
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = "data",
-            description = "Directory of the store (default: ${DEFAULT-VALUE}).")
-    private Path store;
+    @Mixin
+    final TitanicOptions titanic = new TitanicOptions();
 
-    @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "2500",
-            description = "MDP heartbeat interval; must match the broker's (default: ${DEFAULT-VALUE}).")
-    private long heartbeatMs;
+    /** MDP heartbeating of Titanic's workers; must match the broker's. */
+    @Mixin
+    HeartbeatOptions heartbeat = new HeartbeatOptions();
 
-    @Option(names = "--request-timeout-ms", paramLabel = "MS", defaultValue = "10000",
-            description = "How long one delivery to a service waits for the reply (default: ${DEFAULT-VALUE}).")
-    private long requestTimeoutMs;
-
-    @Option(names = "--max-requests", paramLabel = "N", defaultValue = "100000",
-            description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
-    private int maxRequests;
+    final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
-    public Integer call() {
-        TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.builder(store).maxEntries(maxRequests).build())
-                .connect(connect)
-                .heartbeat(HeartbeatConfig.builder().intervalMillis(heartbeatMs).build())
-                .requestTimeout(Duration.ofMillis(requestTimeoutMs))
-                .build();
-        return run(config, spec);
+    public Integer call() throws Exception {
+        TitanicConfig config = titanic.config(connect, heartbeat);
+        return run(config, spec, lifetime);
     }
 
-    /** Starts Titanic and blocks until SIGTERM; shared with {@code broker --titanic}. */
-    static int run(TitanicConfig config, CommandSpec spec) {
-        Titanic titanic;
+    /**
+     * Starts Titanic and keeps it until stopped (SIGTERM); {@link #EXIT_FATAL} with the store's error (naming the
+     * file) if it cannot start. Shared with {@code broker --titanic}.
+     */
+    static int run(TitanicConfig config, CommandSpec spec, ServiceLifetime lifetime) throws Exception {
+        Titanic server;
         try {
-            titanic = Titanic.start(config);
+            server = Titanic.start(config);
         } catch (TitanicStoreException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return EXIT_FATAL;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            titanic.close();
-            stopped.countDown();
-        }, "titanic-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            BstarEchoCommand.removeHook(hook);
-            titanic.close();
-        }
+        lifetime.runUntilStopped(server, "titanic");
         return 0;
+    }
+
+    /** The Titanic flags shared by {@code titanic} and {@code broker --titanic}. */
+    static final class TitanicOptions {
+        @Option(names = "--store", paramLabel = "DIR", defaultValue = "data",
+                description = "Directory of the Titanic store (default: ${DEFAULT-VALUE}).")
+        Path store;
+
+        @Option(names = "--request-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+                description = "How long one delivery to a service waits for its reply (default: ${DEFAULT-VALUE}).")
+        long requestTimeoutMs;
+
+        @Option(names = "--max-requests", paramLabel = "N", defaultValue = "100000",
+                description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
+        int maxRequests;
+
+        TitanicConfig config(String endpoint, HeartbeatOptions heartbeat) {
+            return TitanicConfig.builder(TitanicStoreConfig.builder(store).maxEntries(maxRequests).build())
+                    .connect(endpoint)
+                    .heartbeat(heartbeat.toConfig())
+                    .requestTimeout(Duration.ofMillis(requestTimeoutMs))
+                    .build();
+        }
     }
 }

@@ -23,6 +23,10 @@ import picocli.CommandLine.Spec;
             LpClientCommand.class,
 
             // majordomo
+            BrokerCommand.class,
+            WorkerCommand.class,
+            ClientCommand.class,
+            MmiCommand.class,
 
             // titanic
             TitanicCommand.class,

@@ -8,8 +8,6 @@ import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.majordomo.MajordomoWorker;
 import io.zreliable.majordomo.WorkerConfig;
-import io.zreliable.titanic.Titanic;
-import io.zreliable.titanic.TitanicConfig;
 import io.zreliable.titanic.TitanicStore;
 import io.zreliable.titanic.TitanicStoreConfig;
 import java.io.BufferedReader;
@@ -17,11 +15,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.ZMsg;
+import picocli.CommandLine;
 
 /** {@code zreliable titanic} and {@code zreliable ticlient} through picocli, against a real broker. */
 class TitanicCommandsTest {
@@ -31,24 +32,32 @@ class TitanicCommandsTest {
     Path dir;
 
     @Test
-    void ticlientSubmitsWaitsPrintsAndCloses() {
+    void titanicCommandServesTiclientCommand() throws Exception {
         try (MajordomoBroker broker = new MajordomoBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
                 .heartbeat(HEARTBEAT).build()).start()) {
             String endpoint = broker.endpoints().get(0);
-            TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.of(dir)).connect(endpoint)
-                    .heartbeat(HEARTBEAT).build();
             WorkerConfig echo = WorkerConfig.builder("echo").connect(endpoint).heartbeat(HEARTBEAT).build();
-            try (Titanic titanic = Titanic.start(config);
-                    MajordomoWorker worker = new MajordomoWorker(echo, request -> {
-                        ZMsg reply = new ZMsg();
-                        request.forEach(frame -> reply.add("echo " + frame.getString(org.zeromq.ZMQ.CHARSET)));
-                        return reply;
-                    }).start()) {
+            CommandLine cli = ZReliableCommand.commandLine();
+            TitanicCommand titanic = cli.getSubcommands().get("titanic").getCommand();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("titanic",
+                    "--connect", endpoint, "--store", dir.toString(), "--heartbeat-ms", "100"));
+            try (MajordomoWorker worker = new MajordomoWorker(echo, request -> {
+                ZMsg reply = new ZMsg();
+                request.forEach(frame -> reply.add("echo " + frame.getString(org.zeromq.ZMQ.CHARSET)));
+                return reply;
+            }).start()) {
+                assertTrue(titanic.lifetime.awaitStarted(Duration.ofSeconds(30)), "titanic did not start");
                 BstarCli run = new BstarCli();
                 assertEquals(0, run.execute("ticlient", "--connect", endpoint, "--service", "echo", "hello",
                         "world"), run.err.toString());
                 assertEquals(List.of("echo hello", "echo world"), run.out.toString().lines().toList());
-                assertEquals(0, titanic.store().entries(), "ticlient closed its request");
+            } finally {
+                titanic.lifetime.stop();
+            }
+            assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+            // Stopped cleanly, and ticlient closed its request: the store reopens empty of requests.
+            try (TitanicStore store = TitanicStore.open(TitanicStoreConfig.of(dir))) {
+                assertEquals(0, store.entries());
             }
         }
     }
@@ -88,6 +97,9 @@ class TitanicCommandsTest {
         BstarCli run = new BstarCli();
         assertEquals(2, run.execute("titanic", "--store", dir.toString(), "--heartbeat-ms", "0"));
         assertTrue(run.err.toString().contains("error: heartbeat interval must be > 0 ms"), run.err.toString());
+        BstarCli store = new BstarCli();
+        assertEquals(2, store.execute("titanic", "--store", dir.toString(), "--max-requests", "0"));
+        assertTrue(store.err.toString().contains("error: max stored requests must be > 0"), store.err.toString());
         BstarCli endpoint = new BstarCli();
         assertEquals(2, endpoint.execute("titanic", "--connect", "localhost:5555", "--store", dir.toString()));
         assertTrue(endpoint.err.toString().contains("is not a ZeroMQ endpoint"), endpoint.err.toString());

@@ -188,6 +188,62 @@ class TitanicTest {
     }
 
     @Test
+    void requestThatTimesOutIsRetriedUntilAnswered() throws Exception {
+        TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.of(dir)).connect(endpoint)
+                .heartbeat(heartbeat(HEARTBEAT_MS))
+                .retryBackoff(BackoffConfig.builder().initialMillis(50).maxMillis(200).build())
+                .requestTimeout(Duration.ofMillis(500))
+                .build();
+        Titanic titanic = closeLater(Titanic.start(config));
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        WorkerConfig flaky = WorkerConfig.builder("flaky").connect(endpoint).heartbeat(heartbeat(HEARTBEAT_MS))
+                .build();
+        // The first request gets no reply at all (the worker drops it); Titanic must time out and send it again.
+        closeLater(new MajordomoWorker(flaky, request -> calls.incrementAndGet() == 1 ? null
+                : ZMsg.newStringMsg("second time lucky: " + request.popString())).start());
+        TitanicClient client = client();
+        String uuid = client.submit("flaky", List.of(Frames.utf8("job")));
+        assertEquals("second time lucky: job", text(awaitReply(client, uuid).get(0)));
+        assertTrue(titanic.attempts() >= 2, "attempts " + titanic.attempts());
+        assertEquals(1, titanic.delivered());
+    }
+
+    @Test
+    void concurrentClientsShareCommitsThroughTheBroker() throws Exception {
+        Titanic titanic = titanic();
+        int threads = 8;
+        int perThread = 20;
+        long before = titanic.store().commitCount();
+        List<java.util.concurrent.CompletableFuture<List<String>>> results = new ArrayList<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            TitanicClient client = client();
+            results.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                List<String> uuids = new ArrayList<>();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < perThread; i++) {
+                    uuids.add(client.submit("nobody", List.of(Frames.utf8("r" + i))));
+                }
+                return uuids;
+            }, java.util.concurrent.Executors.newSingleThreadExecutor()));
+        }
+        go.countDown();
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (java.util.concurrent.CompletableFuture<List<String>> result : results) {
+            all.addAll(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        long commits = titanic.store().commitCount() - before;
+        System.out.printf("group commit through the broker: %d requests from %d clients in %d commits%n",
+                all.size(), threads, commits);
+        assertEquals(threads * perThread, all.size());
+        assertTrue(commits < all.size(), commits + " commits");
+    }
+
+    @Test
     void titanicKilledAndRestartedAnswersEveryAcknowledgedRequest() throws Exception {
         Path store = dir.resolve("store");
         TitanicClient client = client();

@@ -4,7 +4,6 @@ import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +14,6 @@ import java.util.List;
 final class ScaleScenario {
     /** Measured: one JeroMQ DEALER with its loopback connection costs about 5.5 descriptors (both ends). */
     private static final double DESCRIPTORS_PER_SOCKET = 6;
-    private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
 
     private ScaleScenario() {
     }
@@ -55,7 +53,7 @@ final class ScaleScenario {
             String endpoint = broker.endpoints().get(0);
             long heartbeatMillis = config.heartbeat().intervalMillis();
             try (MdpWorkerFarm workers = new MdpWorkerFarm(endpoint, names, workersPerService, heartbeatMillis)) {
-                awaitWorkers(broker, services * workersPerService);
+                MajordomoScenario.awaitWorkers(broker, services * workersPerService);
                 try (MdpClientFarm clients = new MdpClientFarm(endpoint, clientCount, names)) {
                     LatencySample sample = Repeated.median(options, millis -> clients.run(body, millis));
                     if (workers.disconnects() > 0) {
@@ -65,17 +63,6 @@ final class ScaleScenario {
                     return sample;
                 }
             }
-        }
-    }
-
-    private static void awaitWorkers(MajordomoBroker broker, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
-        while (broker.stats().workers() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + broker.stats().workers() + " of " + expected
-                        + " workers registered within " + REGISTRATION_TIMEOUT.toSeconds() + " s");
-            }
-            Thread.sleep(10); // polling a counter with a deadline; nothing to wait on
         }
     }
 
