@@ -49,6 +49,8 @@ public final class BinaryStar implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryStar.class);
     /** State messages are idempotent: a short queue is plenty, and a stuck peer must not cost memory. */
     private static final int STATE_HWM = 100;
+    /** How long a connection to the peer may take to complete its handshake before it is retried. */
+    static final int HANDSHAKE_MS = 1000;
     /** After a fatal error, the state is still published this long (at least two heartbeats) before stopping. */
     private static final long FATAL_GRACE_MIN_MS = 500;
     private static final Runnable NOTHING = () -> {
@@ -97,6 +99,9 @@ public final class BinaryStar implements AutoCloseable {
             sub.setRcvHWM(STATE_HWM);
             // Anything longer than a state number is not from a Binary Star peer: let ZeroMQ cut it off.
             sub.setMaxMsgSize(64);
+            // A connection whose ZMTP handshake stalls carries nothing until this runs out (JeroMQ's default is
+            // 30 s; we saw such stalls under load), so give up on it soon and reconnect.
+            sub.setHandshakeIvl(HANDSHAKE_MS);
             sub.subscribe(ZMQ.SUBSCRIPTION_ALL);
             sub.connect(config.peer());
         } catch (RuntimeException e) {
