@@ -3,7 +3,7 @@ package io.zreliable.broker;
 import io.zreliable.common.HeartbeatConfig;
 import picocli.CommandLine.Option;
 
-/** The 6/PPP heartbeat flags shared by {@code ppqueue} and {@code ppworker}, which must agree on them. */
+/** Heartbeat flags shared by commands whose peers must agree on them (ppqueue/ppworker, titanic/broker). */
 final class HeartbeatOptions {
     @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "2500",
             description = "Heartbeat interval in ms (default: ${DEFAULT-VALUE}).")

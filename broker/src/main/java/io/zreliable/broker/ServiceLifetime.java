@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a long-running command (queue, worker, broker) alive until SIGTERM/SIGINT or {@link #stop()}, then closes
  * its service before the JVM exits: the shutdown hook waits (up to 10 s) for the close, so sockets and contexts are
- * released cleanly. {@link #stop()} and {@link #awaitStarted} are safe from any thread (tests use them to drive a
- * command in-process).
+ * released cleanly, and then the process exits 0 (not the JVM's 143 for SIGTERM). {@link #stop()} and
+ * {@link #awaitStarted} are safe from any thread (tests use them to drive a command in-process).
  */
 final class ServiceLifetime {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceLifetime.class);
@@ -24,7 +24,11 @@ final class ServiceLifetime {
     void runUntilStopped(AutoCloseable service, String name) throws Exception {
         Thread hook = new Thread(() -> {
             stopRequested.countDown();
-            awaitQuietly(closed);
+            if (awaitQuietly(closed)) {
+                // A JVM ended by SIGTERM exits 143 whatever main returns; a clean stop is a success (exit 0).
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
+            }
         }, name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         started.countDown();
@@ -59,11 +63,12 @@ final class ServiceLifetime {
         }
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
+    private static boolean awaitQuietly(CountDownLatch latch) {
         try {
-            latch.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            return latch.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -23,8 +23,14 @@ import picocli.CommandLine.Spec;
             LpClientCommand.class,
 
             // majordomo
+            BrokerCommand.class,
+            WorkerCommand.class,
+            ClientCommand.class,
+            MmiCommand.class,
 
             // titanic
+            TitanicCommand.class,
+            TiclientCommand.class,
 
             // binary-star
             BstarEchoCommand.class,

@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import picocli.CommandLine;
 
-/** One run of the {@code zreliable} command line in-process, with its output captured (for the bstar tests). */
+/** One run of the {@code zreliable} command line in-process, with its output captured (bstar and titanic tests). */
 final class BstarCli {
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();

@@ -7,11 +7,13 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZMQ;
@@ -32,13 +34,20 @@ import org.zeromq.ZMQException;
  * Each socket's ZMQ_FD channel is registered once with a private {@link Selector}. A step runs pending commands, then
  * due timers, then the handler of each readable socket (checked with ZMQ_EVENTS); only when nothing was ready does it
  * block in {@code select} until the next timer deadline. The loop allocates nothing per step. {@link #execute} and
- * {@link #stop} wake a blocked select with {@link Selector#wakeup()}.
+ * {@link #stop} wake a blocked select with {@link Selector#wakeup()}. With up to {@value #CHECK_ALL_LIMIT} sockets
+ * every step checks each socket; with more (a farm of client connections, say), a step checks only the sockets
+ * whose ZMQ_FD was signalled or that still had input after their handler, plus all of them every
+ * {@value #SWEEP_MILLIS} ms, so a step costs what the active sockets need, not what all of them would.
  *
  * <p>A handler or timer task that throws is logged and the loop goes on: one bad message never kills a server.
  */
 public final class Reactor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    /** Up to this many sockets, every step checks each one's ZMQ_EVENTS (exact, and cheap for a few sockets). */
+    static final int CHECK_ALL_LIMIT = 32;
+    /** Above {@link #CHECK_ALL_LIMIT}, how often all sockets are checked anyway, to catch signals a send consumed. */
+    static final long SWEEP_MILLIS = 10;
 
     private final Clock clock;
     private final Selector selector;
@@ -46,10 +55,12 @@ public final class Reactor implements AutoCloseable {
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private ZMQ.Socket[] sockets = new ZMQ.Socket[4];
-    private SocketHandler[] handlers = new SocketHandler[4];
-    private SelectionKey[] keys = new SelectionKey[4];
+    private Registration[] registrations = new Registration[4];
     private int socketCount;
+    /** Sockets to check in the next step when there are too many to check them all (see the class comment). */
+    private final ArrayDeque<Registration> candidates = new ArrayDeque<>();
+    private final Consumer<SelectionKey> onSignalled = key -> enqueue((Registration) key.attachment());
+    private long nextSweepNanos;
 
     private volatile boolean stopRequested;
     private volatile Thread loopThread;
@@ -81,23 +92,19 @@ public final class Reactor implements AutoCloseable {
             throw new IllegalStateException("socket is already registered with this reactor");
         }
         SelectableChannel channel = socket.getFD();
-        SelectionKey key;
+        Registration registration = new Registration(socket, handler);
         try {
             channel.configureBlocking(false);
-            key = channel.register(selector, SelectionKey.OP_READ);
+            registration.key = channel.register(selector, SelectionKey.OP_READ, registration);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot register socket with the reactor", e);
         }
-        if (socketCount == sockets.length) {
-            int capacity = socketCount * 2;
-            sockets = Arrays.copyOf(sockets, capacity);
-            handlers = Arrays.copyOf(handlers, capacity);
-            keys = Arrays.copyOf(keys, capacity);
+        if (socketCount == registrations.length) {
+            registrations = Arrays.copyOf(registrations, socketCount * 2);
         }
-        sockets[socketCount] = socket;
-        handlers[socketCount] = handler;
-        keys[socketCount] = key;
-        socketCount++;
+        registrations[socketCount++] = registration;
+        // Input may be waiting already, with its signal consumed before we listened.
+        enqueue(registration);
     }
 
     /** Stops polling {@code socket} (it is not closed: the caller owns it). Reactor thread only. */
@@ -106,14 +113,12 @@ public final class Reactor implements AutoCloseable {
         if (index < 0) {
             return;
         }
-        keys[index].cancel();
+        Registration registration = registrations[index];
+        registration.active = false;
+        registration.key.cancel();
         int last = socketCount - 1;
-        System.arraycopy(sockets, index + 1, sockets, index, last - index);
-        System.arraycopy(handlers, index + 1, handlers, index, last - index);
-        System.arraycopy(keys, index + 1, keys, index, last - index);
-        sockets[last] = null;
-        handlers[last] = null;
-        keys[last] = null;
+        System.arraycopy(registrations, index + 1, registrations, index, last - index);
+        registrations[last] = null;
         socketCount = last;
         // Deregisters the cancelled key now, so the same channel can be registered again at once.
         try {
@@ -259,26 +264,86 @@ public final class Reactor implements AutoCloseable {
     }
 
     private int dispatchReadable() {
+        return socketCount <= CHECK_ALL_LIMIT ? checkAll() : checkCandidates();
+    }
+
+    /** Few sockets: ask each one. A handler may unregister sockets, so the bound is re-read every time. */
+    private int checkAll() {
         int ran = 0;
-        // A handler may unregister sockets; iterate by index and re-check the bound each time.
         for (int i = 0; i < socketCount; i++) {
-            ZMQ.Socket socket = sockets[i];
-            if ((events(socket) & ZMQ.Poller.POLLIN) == 0) {
+            Registration registration = registrations[i];
+            if (isReadable(registration)) {
+                ran++;
+                handle(registration);
+            }
+        }
+        Registration signalled;
+        while ((signalled = candidates.poll()) != null) {
+            signalled.queued = false; // all were just checked
+        }
+        return ran;
+    }
+
+    /**
+     * Many sockets: ask only those whose ZMQ_FD was signalled, those still readable after their handler ran, and
+     * all of them once per {@link #SWEEP_MILLIS} (a send on a socket can consume its signal for input that arrived
+     * meanwhile; the sweep bounds that delay). Cost per step grows with the active sockets, not with all of them.
+     */
+    private int checkCandidates() {
+        harvestSignals();
+        long now = System.nanoTime();
+        if (now - nextSweepNanos >= 0) {
+            nextSweepNanos = now + SWEEP_MILLIS * NANOS_PER_MILLI;
+            for (int i = 0; i < socketCount; i++) {
+                enqueue(registrations[i]);
+            }
+        }
+        int ran = 0;
+        for (int n = candidates.size(); n > 0; n--) {
+            Registration registration = candidates.poll();
+            registration.queued = false;
+            if (!isReadable(registration)) {
                 continue;
             }
             ran++;
-            try {
-                handlers[i].onReadable(socket);
-            } catch (ZMQException e) {
-                if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
-                    throw new ContextClosed();
-                }
-                logFailure("socket handler", e);
-            } catch (RuntimeException e) {
-                logFailure("socket handler", e);
+            handle(registration);
+            if (isReadable(registration)) {
+                enqueue(registration); // more input than the handler took: next step, after the others
             }
         }
         return ran;
+    }
+
+    private boolean isReadable(Registration registration) {
+        return registration.active && (events(registration.socket) & ZMQ.Poller.POLLIN) != 0;
+    }
+
+    private void handle(Registration registration) {
+        try {
+            registration.handler.onReadable(registration.socket);
+        } catch (ZMQException e) {
+            if (e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+                throw new ContextClosed();
+            }
+            logFailure("socket handler", e);
+        } catch (RuntimeException e) {
+            logFailure("socket handler", e);
+        }
+    }
+
+    private void harvestSignals() {
+        try {
+            selector.selectNow(onSignalled);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reactor select failed", e);
+        }
+    }
+
+    private void enqueue(Registration registration) {
+        if (registration.active && !registration.queued) {
+            registration.queued = true;
+            candidates.add(registration);
+        }
     }
 
     private int events(ZMQ.Socket socket) {
@@ -305,23 +370,25 @@ public final class Reactor implements AutoCloseable {
             long timerMillis = (untilTimer + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI;
             waitMillis = maxWaitMillis < 0 ? timerMillis : Math.min(timerMillis, maxWaitMillis);
         }
+        if (socketCount > CHECK_ALL_LIMIT) {
+            waitMillis = waitMillis < 0 ? SWEEP_MILLIS : Math.min(waitMillis, SWEEP_MILLIS);
+        }
         try {
             if (waitMillis == 0) {
-                selector.selectNow();
+                selector.selectNow(onSignalled);
             } else if (waitMillis < 0) {
-                selector.select();
+                selector.select(onSignalled);
             } else {
-                selector.select(waitMillis);
+                selector.select(onSignalled, waitMillis);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reactor select failed", e);
         }
-        selector.selectedKeys().clear();
     }
 
     private int indexOf(ZMQ.Socket socket) {
         for (int i = 0; i < socketCount; i++) {
-            if (sockets[i] == socket) {
+            if (registrations[i].socket == socket) {
                 return i;
             }
         }
@@ -336,6 +403,20 @@ public final class Reactor implements AutoCloseable {
     private static final class ContextClosed extends RuntimeException {
         ContextClosed() {
             super(null, null, false, false);
+        }
+    }
+
+    /** One registered socket: its handler, its selection key, and whether it waits in {@code candidates}. */
+    private static final class Registration {
+        final ZMQ.Socket socket;
+        final SocketHandler handler;
+        SelectionKey key;
+        boolean queued;
+        boolean active = true;
+
+        Registration(ZMQ.Socket socket, SocketHandler handler) {
+            this.socket = socket;
+            this.handler = handler;
         }
     }
 }

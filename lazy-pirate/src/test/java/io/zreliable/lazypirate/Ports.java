@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
@@ -28,11 +29,18 @@ final class Ports {
 
     /** Binds {@code socket}, retrying while a just-closed socket still holds the port (JeroMQ closes async). */
     static void bindRetrying(ZMQ.Socket socket, String endpoint) {
+        retrying(() -> socket.bind(endpoint));
+    }
+
+    /**
+     * Runs {@code attempt} until it stops throwing, e.g. a bind to a port that a just-closed socket still holds
+     * (JeroMQ closes asynchronously); rethrows the last failure after the test deadline.
+     */
+    static <T> T retrying(Supplier<T> attempt) {
         long end = System.nanoTime() + Await.DEADLINE.toNanos();
         while (true) {
             try {
-                socket.bind(endpoint);
-                return;
+                return attempt.get();
             } catch (ZMQException e) {
                 if (System.nanoTime() - end > 0) {
                     throw e;

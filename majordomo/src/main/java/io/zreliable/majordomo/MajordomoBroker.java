@@ -5,8 +5,6 @@ import io.zreliable.common.Require;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -121,18 +119,7 @@ public final class MajordomoBroker implements AutoCloseable {
         }
         closed = true;
         if (started) {
-            CountDownLatch disconnected = new CountDownLatch(1);
-            reactor.execute(() -> {
-                engine.disconnectAll();
-                disconnected.countDown();
-            });
-            try {
-                if (!disconnected.await(5, TimeUnit.SECONDS)) {
-                    LOG.warn("broker did not disconnect its workers within 5 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ReactorCalls.runAndWait(reactor, engine::disconnectAll, "disconnecting the broker's workers");
         }
         reactor.close();
         // The reactor thread is gone, so the socket is ours again. Linger lets the DISCONNECTs reach the workers.

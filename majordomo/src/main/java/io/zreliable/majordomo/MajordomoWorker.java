@@ -61,7 +61,7 @@ public final class MajordomoWorker implements AutoCloseable {
     private int generation;
     private boolean busy;
     private boolean started;
-    private boolean closed;
+    private volatile boolean closed;
 
     // Counters: written by the reactor thread, read by anyone.
     private volatile long requests;
@@ -203,6 +203,10 @@ public final class MajordomoWorker implements AutoCloseable {
                 throw new IllegalStateException("handler returned no reply frames");
             }
         } catch (Exception e) {
+            if (closed) {
+                LOG.debug("handler for service {} ended by close()", config.service(), e);
+                return;
+            }
             LOG.warn("handler for service {} failed; registering again", config.service(), e);
             reactor.execute(() -> onHandlerFailed(requestGeneration));
             return;
@@ -289,7 +293,7 @@ public final class MajordomoWorker implements AutoCloseable {
         }
         closed = true;
         if (started) {
-            reactor.execute(() -> {
+            ReactorCalls.runAndWait(reactor, () -> {
                 if (reconnectTimer != null) {
                     reconnectTimer.cancel();
                 }
@@ -298,8 +302,7 @@ public final class MajordomoWorker implements AutoCloseable {
                     send(command(MdpProtocol.DISCONNECT));
                     closeSocket();
                 }
-                reactor.stop();
-            });
+            }, "disconnecting the worker");
         }
         reactor.close();
         handlerThread.shutdownNow();

@@ -2,6 +2,7 @@ package io.zreliable.majordomo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zreliable.common.HeartbeatConfig;
@@ -15,7 +16,7 @@ class BrokerProtocolTest {
     private final MdpTestKit kit = new MdpTestKit();
 
     @AfterEach
-    void tearDown() throws Exception {
+    void tearDown() {
         kit.close();
     }
 
@@ -165,5 +166,37 @@ class BrokerProtocolTest {
         MdpTestKit.clientRequest("nothing", "waits").send(raw);
         Await.until("the request queued", () -> broker.stats().queued() == 1);
         assertEquals("1", client.send("mmi.queue", "nothing"));
+    }
+
+    @Test
+    void closingTheBrokerSendsDisconnectToEveryWorker() {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        ZMQ.Socket idle = kit.dealer(endpoint);
+        ZMQ.Socket busy = kit.dealer(endpoint);
+        MdpTestKit.workerCommand(MdpProtocol.READY, "echo").send(idle);
+        MdpTestKit.workerCommand(MdpProtocol.READY, "other").send(busy);
+        Await.until("both workers registered", () -> broker.stats().workers() == 2);
+        MdpTestKit.clientRequest("other", "job").send(kit.dealer(endpoint));
+        ZMsg request = MdpTestKit.receive(busy);
+        assertEquals(6, request.size());
+
+        broker.close();
+
+        assertDisconnect(idle);
+        assertDisconnect(busy);
+    }
+
+    @Test
+    void aBrokerThatCannotBindSaysWhich() {
+        MajordomoBroker first = kit.broker("tcp://127.0.0.1:*");
+        String taken = first.endpoints().get(0);
+        MajordomoBroker second = new MajordomoBroker(BrokerConfig.builder().bind(taken).build());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                second::start);
+
+        assertTrue(e.getMessage().contains("cannot bind " + taken), e.getMessage());
+        second.close();
     }
 }

@@ -17,7 +17,7 @@ class MajordomoRoundTripTest {
     private final MdpTestKit kit = new MdpTestKit();
 
     @AfterEach
-    void tearDown() throws Exception {
+    void tearDown() {
         kit.close();
     }
 
@@ -136,10 +136,10 @@ class MajordomoRoundTripTest {
             return ZMsg.newStringMsg("ok " + body);
         });
         Await.until("the worker registered", () -> broker.stats().workers() == 1);
-        MajordomoClient client = kit.client(endpoint, 300, 1);
+        MajordomoClient client = kit.client(endpoint, 500, 2);
 
         assertThrows(RequestTimeoutException.class, () -> client.send("flaky", "boom"));
-        Await.until("the handler failure counted", () -> worker.handlerFailures() == 1);
+        Await.until("the handler failure counted", () -> worker.handlerFailures() >= 1);
         MajordomoClient retrying = kit.client(endpoint, 2_000, 5);
 
         assertEquals("ok fine", retrying.send("flaky", "fine"));

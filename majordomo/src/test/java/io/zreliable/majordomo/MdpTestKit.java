@@ -101,10 +101,15 @@ final class MdpTestKit implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
+    public void close() {
+        try {
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                resources.get(i).close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("closing a test resource failed", e);
+        } finally {
+            context.close();
         }
-        context.close();
     }
 }

@@ -50,7 +50,8 @@ public final class TitanicStore implements AutoCloseable {
     private volatile int entries;
     private volatile long liveBytes;
     private volatile long fileSize;
-    private volatile boolean closed;
+    private final Object enqueueLock = new Object();
+    private boolean closed; // guarded by enqueueLock
     /** Set when a replica could not be committed: the store refuses writes until it is reopened (and repaired). */
     private volatile TitanicStoreException failure;
     // Writer thread only:
@@ -209,10 +210,12 @@ public final class TitanicStore implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (enqueueLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         try {
             queue.put(new StoreOp.Stop(stopped));
@@ -232,9 +235,16 @@ public final class TitanicStore implements AutoCloseable {
     private <T, O extends StoreOp> CompletableFuture<T> enqueue(O op) {
         @SuppressWarnings("unchecked")
         CompletableFuture<T> future = (CompletableFuture<T>) op.future();
-        if (closed) {
+        boolean accepted;
+        boolean open;
+        // Under the lock, so that every accepted operation is queued before close()'s Stop and gets an answer.
+        synchronized (enqueueLock) {
+            open = !closed;
+            accepted = open && queue.offer(op);
+        }
+        if (!open) {
             future.completeExceptionally(new TitanicStoreException(config.directory(), "store is closed"));
-        } else if (!queue.offer(op)) {
+        } else if (!accepted) {
             future.completeExceptionally(new TitanicStoreFullException(config.directory(),
                     "store is busy: " + config.queueCapacity() + " operations already queued"));
         }

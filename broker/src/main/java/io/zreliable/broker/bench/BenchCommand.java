@@ -1,9 +1,14 @@
 package io.zreliable.broker.bench;
 
-import java.io.PrintWriter;
+import io.zreliable.common.Require;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -12,7 +17,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = "Benchmarks: each scenario measures its own baseline in the same run and reports ratios.",
-        subcommands = {BenchCommand.Baseline.class},
+        subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Titanic.class,
+                BenchCommand.Failover.class, BenchCommand.Scale.class},
         mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
     @Spec
@@ -24,22 +30,115 @@ public final class BenchCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing required scenario");
     }
 
-    /** {@code bench baseline}: the raw JeroMQ one-hop ceiling only. */
-    @Command(name = "baseline", mixinStandardHelpOptions = true,
-            description = "Raw JeroMQ round trips through a ROUTER-DEALER proxy to a ROUTER echo server.")
-    static final class Baseline implements java.util.concurrent.Callable<Integer> {
-        @CommandLine.Mixin
-        BenchOptions options = new BenchOptions();
+    /** What every scenario command does: check its options, measure into a report, print the table. */
+    abstract static class Scenario implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            BenchReport report = new BenchReport(out);
-            BaselineScenario.measure(options.validated(), report);
+        public final Integer call() throws Exception {
+            BenchReport report = new BenchReport(spec.commandLine().getOut());
+            measure(report);
             report.printTable();
             return 0;
+        }
+
+        /** Validates the options (IllegalArgumentException: a usage error) and measures. */
+        abstract void measure(BenchReport report) throws Exception;
+
+        static List<Integer> positive(List<Integer> values, String option) {
+            values.forEach(value -> Require.positive(value, option));
+            return values;
+        }
+    }
+
+    @Command(name = "baseline", mixinStandardHelpOptions = true,
+            description = "Raw JeroMQ round trips through a ROUTER-DEALER proxy to a ROUTER echo server.")
+    static final class Baseline extends Scenario {
+        @Mixin
+        BenchOptions options = new BenchOptions();
+
+        @Override
+        void measure(BenchReport report) throws Exception {
+            BaselineScenario.measure(options.validated(), report);
+        }
+    }
+
+    @Command(name = "majordomo", mixinStandardHelpOptions = true,
+            description = "Round trips through the Majordomo broker to echo workers (1 and 2), sync and async, with "
+                    + "the raw one-hop baseline measured first; ratios against it.")
+    static final class Majordomo extends Scenario {
+        @Mixin
+        BenchOptions options = new BenchOptions();
+        @Option(names = "--workers", split = ",", defaultValue = "1,2",
+                description = "Echo worker counts to measure (default: ${DEFAULT-VALUE}).")
+        List<Integer> workers;
+
+        @Override
+        void measure(BenchReport report) throws Exception {
+            MajordomoScenario.measure(options.validated(), positive(workers, "--workers"), report);
+        }
+    }
+
+    @Command(name = "titanic", mixinStandardHelpOptions = true,
+            description = "Acknowledged titanic.request/s (durable commits) from 1 and 16 concurrent clients, next to "
+                    + "the raw fsync rate of the same directory (per record and per batch of 100).")
+    static final class Titanic extends Scenario {
+        @Mixin
+        BenchOptions options = new BenchOptions();
+        @Option(names = "--clients", split = ",", defaultValue = "1,16",
+                description = "Concurrent client counts (default: ${DEFAULT-VALUE}).")
+        List<Integer> clients;
+        @Option(names = "--dir", defaultValue = ".",
+                description = "Directory for the store and the fsync probe, removed afterwards; measure the disk "
+                        + "you will run on (default: the current directory).")
+        Path dir;
+
+        @Override
+        void measure(BenchReport report) throws Exception {
+            TitanicScenario.measure(options.validated(), dir, positive(clients, "--clients"), report);
+        }
+    }
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "Kills the active server of a Binary Star echo pair (child processes, kill -9) under "
+                    + "client load; time from the last reply of the old active to the first of the new one.")
+    static final class Failover extends Scenario {
+        @Option(names = "--heartbeat-ms", defaultValue = "100",
+                description = "The pair's heartbeat (default: ${DEFAULT-VALUE}).")
+        long heartbeatMillis;
+        @Option(names = "--repeats", defaultValue = "5",
+                description = "Failovers to measure; the median is reported (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Override
+        void measure(BenchReport report) throws Exception {
+            FailoverScenario.measure(Require.positive(repeats, "--repeats"),
+                    Require.positive(heartbeatMillis, "--heartbeat-ms"), report);
+        }
+    }
+
+    @Command(name = "scale", mixinStandardHelpOptions = true,
+            description = "Requests/s through the Majordomo broker at 1, 100 and 1,000 services (2 workers each), "
+                    + "1,000 clients with one request outstanding each; ratio to the smallest service count.")
+    static final class Scale extends Scenario {
+        @Mixin
+        BenchOptions options = new BenchOptions();
+        @Option(names = "--services", split = ",", defaultValue = "1,100,1000",
+                description = "Service counts to compare, the first is the baseline (default: ${DEFAULT-VALUE}).")
+        List<Integer> services;
+        @Option(names = "--workers-per-service", defaultValue = "2",
+                description = "Echo workers per service (default: ${DEFAULT-VALUE}).")
+        int workersPerService;
+        @Option(names = "--clients", defaultValue = "1000",
+                description = "Concurrent clients, one request outstanding each (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Override
+        void measure(BenchReport report) throws Exception {
+            ScaleScenario.measure(options.validated(), positive(services, "--services"),
+                    Require.positive(workersPerService, "--workers-per-service"),
+                    Require.positive(clients, "--clients"), report);
         }
     }
 }

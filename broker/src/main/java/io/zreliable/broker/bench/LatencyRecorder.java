@@ -18,6 +18,12 @@ final class LatencyRecorder {
         count++;
     }
 
+    /** Adds everything {@code other} recorded; {@code other}'s thread must have finished recording. */
+    void addAll(LatencyRecorder other) {
+        histogram.add(other.histogram);
+        count += other.count;
+    }
+
     long count() {
         return count;
     }

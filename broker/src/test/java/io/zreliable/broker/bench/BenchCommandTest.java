@@ -45,6 +45,68 @@ class BenchCommandTest {
     }
 
     @Test
+    void majordomoReportsEachVariantAgainstItsBaselineFromTheSameRun() {
+        assertEquals(0, run("bench", "majordomo", "--workers", "1", "--warmup-ms", "20", "--measure-ms", "100",
+                "--repeats", "1", "--sizes", "16", "--in-flight", "8"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
+        assertEquals(4, lines.size(), out.toString());
+        assertTrue(lines.get(2).startsWith("BENCH majordomo-sync workers=1 in_flight=1 size=16 rps="), lines.get(2));
+        assertTrue(lines.get(3).startsWith("BENCH majordomo-async workers=1 in_flight=8 size=16 rps="), lines.get(3));
+        for (String line : lines.subList(2, 4)) {
+            Matcher rps = RPS.matcher(line);
+            assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "requests were served: " + line);
+            assertTrue(line.matches(".* baseline_rps=\\d+ ratio=[0-9.]+ baseline_p50_us=[0-9.]+ p50_ratio=[0-9.]+"),
+                    line);
+        }
+    }
+
+    @Test
+    void titanicComparesAcknowledgedRequestsWithTheDisksFsyncRate(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("bench", "titanic", "--clients", "1,3", "--dir", dir.toString(), "--warmup-ms", "20",
+                "--measure-ms", "200", "--repeats", "1", "--sizes", "64"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
+        assertEquals(4, lines.size(), out.toString());
+        assertTrue(lines.get(0).startsWith("BENCH fsync batch=1 size=64 rps="), lines.get(0));
+        assertTrue(lines.get(1).startsWith("BENCH fsync batch=100 size=64 rps="), lines.get(1));
+        assertTrue(lines.get(2).startsWith("BENCH titanic-request clients=1 request_workers=3 size=64 rps="),
+                lines.get(2));
+        assertTrue(lines.get(3).startsWith("BENCH titanic-request clients=3 request_workers=3 size=64 rps="),
+                lines.get(3));
+        assertTrue(lines.get(3).matches(".* fsync_rps=\\d+ ratio=[0-9.]+"), lines.get(3));
+        try (var left = Files.list(dir)) {
+            assertEquals(0, left.count(), "the store and the probe file are removed");
+        }
+    }
+
+    @Test
+    void failoverKillsTheActiveProcessAndReportsTheOutage() {
+        assertEquals(0, run("bench", "failover", "--heartbeat-ms", "100", "--repeats", "1"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
+        assertEquals(1, lines.size(), out.toString());
+        Matcher median = Pattern.compile("BENCH failover heartbeat_ms=100 repetitions=1 median_ms=(\\d+) ")
+                .matcher(lines.get(0));
+        assertTrue(median.find(), lines.get(0));
+        assertTrue(Long.parseLong(median.group(1)) > 0, "a failover takes time: " + lines.get(0));
+    }
+
+    @Test
+    void scaleComparesServiceCountsAgainstTheFirst() {
+        assertEquals(0, run("bench", "scale", "--services", "1,40", "--clients", "50", "--warmup-ms", "20",
+                "--measure-ms", "100", "--repeats", "1", "--sizes", "16"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
+        assertEquals(2, lines.size(), out.toString());
+        assertTrue(lines.get(0).startsWith("BENCH majordomo-scale services=1 workers=2 clients=50 size=16 rps="),
+                lines.get(0));
+        assertTrue(lines.get(0).endsWith(" ratio=1"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("BENCH majordomo-scale services=40 workers=80 clients=50 size=16 rps="),
+                lines.get(1));
+        for (String line : lines) {
+            Matcher rps = RPS.matcher(line);
+            assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "requests were served: " + line);
+        }
+    }
+
+    @Test
     void badOptionsAreUsageErrorsThatNameTheOption() {
         assertEquals(2, run("bench", "baseline", "--repeats", "0"));
         assertTrue(err.toString().contains("--repeats must be > 0"), err.toString());

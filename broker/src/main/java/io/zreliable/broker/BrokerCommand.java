@@ -1,0 +1,76 @@
+package io.zreliable.broker;
+
+import io.zreliable.majordomo.BrokerConfig;
+import io.zreliable.majordomo.MajordomoBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code zreliable broker}: runs a Majordomo broker (7/MDP with 8/MMI) until SIGTERM. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run a Majordomo broker (7/MDP, MDP/0.1, with 8/MMI): clients and workers on one socket. "
+                + "Logs 'broker ready on ENDPOINT' when listening; SIGTERM sends DISCONNECT to the workers and "
+                + "exits.")
+public final class BrokerCommand implements Callable<Integer> {
+    /** Exit code when an endpoint cannot be bound. */
+    public static final int EXIT_BIND = 1;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--bind", paramLabel = "ENDPOINT",
+            description = "Endpoint to bind; repeat for several (default: " + BrokerConfig.DEFAULT_ENDPOINT + ").")
+    List<String> endpoints = new ArrayList<>();
+
+    @Mixin
+    HeartbeatOptions heartbeat = new HeartbeatOptions();
+
+    @Option(names = "--max-queue-per-service", paramLabel = "N", defaultValue = "10000",
+            description = "Requests one service may queue; more are dropped and the client retries "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxQueuePerService;
+
+    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "100000",
+            description = "Requests all services may queue together; more are dropped (default: ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Option(names = "--max-workers", paramLabel = "N", defaultValue = "10000",
+            description = "Workers registered at once; a READY beyond gets DISCONNECT (default: ${DEFAULT-VALUE}).")
+    int maxWorkers;
+
+    @Option(names = "--request-ttl-ms", paramLabel = "MS", defaultValue = "60000",
+            description = "Longest a request waits for a worker before it is discarded (default: ${DEFAULT-VALUE}).")
+    long requestTtlMillis;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log the broker's decisions (drops, workers) at debug.")
+    boolean verbose;
+
+    final ServiceLifetime lifetime = new ServiceLifetime();
+
+    @Override
+    public Integer call() throws Exception {
+        if (verbose) {
+            // slf4j-simple reads per-logger levels when a logger is created, i.e. when the classes below load.
+            System.setProperty("org.slf4j.simpleLogger.log.io.zreliable", "debug");
+        }
+        BrokerConfig config = BrokerConfig.builder().bind(endpoints).heartbeat(heartbeat.toConfig())
+                .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
+                .requestTtl(Duration.ofMillis(requestTtlMillis)).build();
+        MajordomoBroker broker = new MajordomoBroker(config);
+        try {
+            broker.start();
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return EXIT_BIND;
+        }
+        lifetime.runUntilStopped(broker, "broker");
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package io.zreliable.broker;
+
+import io.zreliable.common.RequestTimeoutException;
+import io.zreliable.common.RetryPolicy;
+import io.zreliable.titanic.TitanicClient;
+import io.zreliable.titanic.TitanicException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code zreliable ticlient}: submits one request through Titanic, waits for the reply, prints each reply frame on
+ * its own line, and closes the request. Exits 0 with the reply, 1 when no reply came or Titanic refused.
+ */
+@Command(
+        name = "ticlient",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Sends one request through Titanic (9/TSP), waits for the reply, prints it and closes it.")
+final class TiclientCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--connect", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5555",
+            description = "Majordomo broker endpoint (default: ${DEFAULT-VALUE}).")
+    private String connect;
+
+    @Option(names = "--service", required = true, paramLabel = "NAME", description = "Target service, e.g. echo.")
+    private String service;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "60000",
+            description = "How long to wait for the reply in all (default: ${DEFAULT-VALUE}).")
+    private long timeoutMs;
+
+    @Parameters(arity = "1..*", paramLabel = "BODY", description = "Request body frames (UTF-8).")
+    private List<String> body;
+
+    @Override
+    public Integer call() {
+        List<byte[]> frames = new ArrayList<>();
+        body.forEach(frame -> frames.add(frame.getBytes(StandardCharsets.UTF_8)));
+        Duration deadline = Duration.ofMillis(timeoutMs);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (TitanicClient client = new TitanicClient(List.of(connect), RetryPolicy.DEFAULT)) {
+            List<byte[]> reply = client.call(service, frames, deadline);
+            reply.forEach(frame -> out.println(new String(frame, StandardCharsets.UTF_8)));
+            out.flush();
+            return 0;
+        } catch (TitanicException | RequestTimeoutException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+}

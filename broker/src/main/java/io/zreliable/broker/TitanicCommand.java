@@ -1,0 +1,92 @@
+package io.zreliable.broker;
+
+import io.zreliable.titanic.Titanic;
+import io.zreliable.titanic.TitanicConfig;
+import io.zreliable.titanic.TitanicStoreConfig;
+import io.zreliable.titanic.TitanicStoreException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code zreliable titanic}: a Titanic server (9/TSP) against a Majordomo broker, with its store in a directory.
+ * Exits 1 with a message naming the file when the store cannot be opened; on SIGTERM closes the store cleanly.
+ */
+@Command(
+        name = "titanic",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Runs a Titanic server (9/TSP): stores requests on disk, delivers them through a Majordomo broker and",
+            "keeps the replies until clients collect them with titanic.reply and titanic.close."
+        })
+final class TitanicCommand implements Callable<Integer> {
+    static final int EXIT_FATAL = 1;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--connect", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5555",
+            description = "Majordomo broker endpoint (default: ${DEFAULT-VALUE}).")
+    private String connect;
+
+    @Mixin
+    final TitanicOptions titanic = new TitanicOptions();
+
+    /** MDP heartbeating of Titanic's workers; must match the broker's. */
+    @Mixin
+    HeartbeatOptions heartbeat = new HeartbeatOptions();
+
+    final ServiceLifetime lifetime = new ServiceLifetime();
+
+    @Override
+    public Integer call() throws Exception {
+        TitanicConfig config = titanic.config(connect, heartbeat);
+        return run(config, spec, lifetime);
+    }
+
+    /**
+     * Starts Titanic and keeps it until stopped (SIGTERM); {@link #EXIT_FATAL} with the store's error (naming the
+     * file) if it cannot start. Shared with {@code broker --titanic}.
+     */
+    static int run(TitanicConfig config, CommandSpec spec, ServiceLifetime lifetime) throws Exception {
+        Titanic server;
+        try {
+            server = Titanic.start(config);
+        } catch (TitanicStoreException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return EXIT_FATAL;
+        }
+        lifetime.runUntilStopped(server, "titanic");
+        return 0;
+    }
+
+    /** The Titanic flags shared by {@code titanic} and {@code broker --titanic}. */
+    static final class TitanicOptions {
+        @Option(names = "--store", paramLabel = "DIR", defaultValue = "data",
+                description = "Directory of the Titanic store (default: ${DEFAULT-VALUE}).")
+        Path store;
+
+        @Option(names = "--request-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+                description = "How long one delivery to a service waits for its reply (default: ${DEFAULT-VALUE}).")
+        long requestTimeoutMs;
+
+        @Option(names = "--max-requests", paramLabel = "N", defaultValue = "100000",
+                description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
+        int maxRequests;
+
+        TitanicConfig config(String endpoint, HeartbeatOptions heartbeat) {
+            return TitanicConfig.builder(TitanicStoreConfig.builder(store).maxEntries(maxRequests).build())
+                    .connect(endpoint)
+                    .heartbeat(heartbeat.toConfig())
+                    .requestTimeout(Duration.ofMillis(requestTimeoutMs))
+                    .build();
+        }
+    }
+}

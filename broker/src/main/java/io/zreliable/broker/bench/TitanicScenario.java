@@ -1,0 +1,92 @@
+package io.zreliable.broker.bench;
+
+import io.zreliable.common.RetryPolicy;
+import io.zreliable.majordomo.BrokerConfig;
+import io.zreliable.majordomo.MajordomoBroker;
+import io.zreliable.titanic.Titanic;
+import io.zreliable.titanic.TitanicClient;
+import io.zreliable.titanic.TitanicConfig;
+import io.zreliable.titanic.TitanicStoreConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Acknowledged {@code titanic.request}s per second (each acknowledged only after its commit) from one client and
+ * from many concurrent ones, next to the raw durable-write rate of the same directory measured in the same run:
+ * one forced append per record, and one per batch of 100.
+ */
+final class TitanicScenario {
+    private static final String SERVICE = "bench.sink";
+    private static final int FSYNC_BATCH = 100;
+    /** Requests stay stored (no worker serves the service), so the store must hold the whole run. */
+    private static final int MAX_ENTRIES = 10_000_000;
+    private static final RetryPolicy ONE_LONG_ATTEMPT =
+            RetryPolicy.builder().timeoutMillis(30_000).attempts(1).build();
+
+    private TitanicScenario() {
+    }
+
+    static void measure(BenchOptions options, Path parent, List<Integer> clientCounts, BenchReport report)
+            throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(parent), "zreliable-bench-titanic-");
+        try {
+            int recordBytes = options.sizes.get(0);
+            LatencySample perRecord = Repeated.median(options,
+                    millis -> FsyncProbe.run(dir, recordBytes, 1, millis));
+            report.add(new BenchRow("fsync").param("batch", 1).param("size", recordBytes).sample(perRecord, null));
+            LatencySample perBatch = Repeated.median(options,
+                    millis -> FsyncProbe.run(dir, recordBytes, FSYNC_BATCH, millis));
+            report.add(new BenchRow("fsync").param("batch", FSYNC_BATCH).param("size", recordBytes)
+                    .sample(perBatch, null));
+            int maxClients = clientCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            try (MajordomoBroker broker = new MajordomoBroker(
+                    BrokerConfig.builder().bind("tcp://127.0.0.1:*").build()).start();
+                    Titanic titanic = Titanic.start(TitanicConfig.builder(
+                            TitanicStoreConfig.builder(dir.resolve("store")).maxEntries(MAX_ENTRIES).build())
+                            .connect(broker.endpoints().get(0)).requestWorkers(maxClients).build())) {
+                String endpoint = broker.endpoints().get(0);
+                byte[] body = new byte[recordBytes];
+                for (int clients : clientCounts) {
+                    LatencySample sample = measureClients(options, endpoint, clients, body);
+                    BenchRow row = new BenchRow("titanic-request").param("clients", clients)
+                            .param("request_workers", maxClients).param("size", recordBytes)
+                            .sample(sample, null);
+                    row.metric("fsync_rps", perRecord.requestsPerSecond());
+                    row.metric("ratio", sample.requestsPerSecond() / perRecord.requestsPerSecond());
+                    report.add(row);
+                }
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static LatencySample measureClients(BenchOptions options, String endpoint, int count, byte[] body)
+            throws Exception {
+        List<TitanicClient> clients = new ArrayList<>(count);
+        try {
+            List<SyncLoad.RoundTrip> roundTrips = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                TitanicClient client = new TitanicClient(List.of(endpoint), ONE_LONG_ATTEMPT);
+                clients.add(client);
+                roundTrips.add(b -> client.submit(SERVICE, List.of(b)));
+            }
+            return Repeated.median(options, millis -> SyncLoad.runConcurrently(roundTrips, body, millis));
+        } finally {
+            clients.forEach(TitanicClient::close);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.zreliable.majordomo;
+
+import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointRing;
+import io.zreliable.common.Frames;
+import io.zreliable.common.MalformedMessageException;
+import io.zreliable.common.MessageReader;
+import io.zreliable.common.Reactor;
+import io.zreliable.common.RequestTimeoutException;
+import io.zreliable.common.Require;
+import io.zreliable.common.RetryPolicy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * An asynchronous Majordomo client: many requests in flight, each a {@link CompletableFuture}, each with its own
+ * timeout and retries, speaking plain MDP/0.1 to any broker.
+ *
+ * <h2>How replies find their requests</h2>
+ * MDP/0.1 replies carry no request id, only the service name. The client therefore keeps a bounded pool of DEALER
+ * connections (slots) and puts at most one request per service on each slot at a time: a reply on slot S for
+ * service X can only belong to the one request for X outstanding on S, whatever order workers answer in. With K
+ * slots, up to K requests per service are in flight; more wait in a queue inside the client. When a request times
+ * out, its slot's socket is closed and replaced by a new one (new identity, next endpoint), so a late reply to the
+ * abandoned attempt can never reach a newer request; the slot's other requests (other services) are re-sent on the
+ * new socket. A timed-out request is retried while its {@link RetryPolicy} allows, else its future fails with
+ * {@link RequestTimeoutException}.
+ *
+ * <pre>{@code
+ * try (AsyncMajordomoClient client = AsyncMajordomoClient.builder().connect("tcp://127.0.0.1:5555").build()) {
+ *     client.send("echo", ZMsg.newStringMsg("hello")).thenAccept(reply -> ...);
+ * }
+ * }</pre>
+ *
+ * <h2>Thread contract</h2>
+ * {@link #send} and {@link #close()} are safe from any thread. The sockets belong to the client's reactor thread,
+ * which also completes the futures: dependent stages added without an executor run there and must not block.
+ */
+public final class AsyncMajordomoClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncMajordomoClient.class);
+    private static final int READ_BATCH = 256;
+
+    private final ZContext context = new ZContext();
+    private final Reactor reactor = new Reactor();
+    private final EndpointRing ring;
+    private final RetryPolicy defaultPolicy;
+    private final int maxConnections;
+    private final int maxPending;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final DropCounter drops = new DropCounter(LOG);
+    private volatile boolean closed;
+
+    // Reactor-thread state.
+    private final List<Slot> slots = new ArrayList<>();
+    private final Map<String, AsyncLane> lanes = new HashMap<>();
+    private volatile int replacedSockets;
+
+    private AsyncMajordomoClient(Builder builder, EndpointRing ring) {
+        this.ring = ring;
+        this.defaultPolicy = builder.policy;
+        this.maxConnections = builder.connections;
+        this.maxPending = builder.maxPending;
+        reactor.start("mdp-async-client");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Sends {@code request} (its frames are copied) to {@code service} under the client's default retry policy. */
+    public CompletableFuture<ZMsg> send(String service, ZMsg request) {
+        return send(service, request, defaultPolicy);
+    }
+
+    /**
+     * Sends {@code request} (its frames are copied) to {@code service} with its own timeout and attempts.
+     *
+     * @return the reply body; fails with {@link RequestTimeoutException} when every attempt timed out, with
+     *     {@link IllegalStateException} when the client is closed or {@code maxPending} requests are already open
+     */
+    public CompletableFuture<ZMsg> send(String service, ZMsg request, RetryPolicy policy) {
+        Require.notNull(service, "service");
+        Require.notNull(policy, "retry policy");
+        Require.that(request != null && !request.isEmpty(), "a request needs at least one body frame");
+        byte[] name = Frames.utf8(service);
+        Require.that(MdpProtocol.isServiceName(name), "not a valid service name: " + service);
+        List<byte[]> body = new ArrayList<>(request.size());
+        for (ZFrame frame : request) {
+            body.add(frame.getData());
+        }
+        AsyncRequest async = new AsyncRequest(service, name, body, policy);
+        if (closed) {
+            async.future.completeExceptionally(new IllegalStateException("client is closed"));
+        } else if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            async.future.completeExceptionally(new IllegalStateException(
+                    "too many requests in flight (max pending " + maxPending + ")"));
+        } else {
+            reactor.execute(() -> enqueue(async));
+        }
+        return async.future;
+    }
+
+    /** Sends a one-frame UTF-8 request; the reply's frames are joined as text. */
+    public CompletableFuture<String> send(String service, String request) {
+        return send(service, Frames.message(request)).thenApply(reply -> {
+            StringBuilder text = new StringBuilder();
+            reply.forEach(frame -> text.append(frame.getString(ZMQ.CHARSET)));
+            return text.toString();
+        });
+    }
+
+    private void enqueue(AsyncRequest request) {
+        AsyncLane lane = lanes.computeIfAbsent(request.service, s -> new AsyncLane());
+        lane.waiting.add(request);
+        pump(request.service, lane);
+    }
+
+    /** Puts waiting requests of one service on free slots. */
+    private void pump(String service, AsyncLane lane) {
+        while (!lane.waiting.isEmpty()) {
+            int slot = lane.acquire(maxConnections);
+            if (slot < 0) {
+                return;
+            }
+            if (slot == slots.size()) {
+                slots.add(open(slot));
+            }
+            transmit(slots.get(slot), lane.waiting.poll());
+        }
+        if (lane.isIdle()) {
+            lanes.remove(service);
+        }
+    }
+
+    private void transmit(Slot slot, AsyncRequest request) {
+        request.slot = slot.index;
+        request.attempts++;
+        slot.outstanding.put(request.service, request);
+        write(slot, request);
+        request.timer = reactor.schedule(request.policy.timeoutMillis(), () -> onTimeout(request));
+    }
+
+    private void write(Slot slot, AsyncRequest request) {
+        ZMsg msg = new ZMsg();
+        msg.add(MdpProtocol.EMPTY);
+        msg.add(MdpProtocol.CLIENT_HEADER);
+        msg.add(request.serviceBytes);
+        request.body.forEach(msg::add);
+        msg.send(slot.socket);
+    }
+
+    private void onReadable(Slot slot) {
+        for (int i = 0; i < READ_BATCH; i++) {
+            ZMsg msg = ZMsg.recvMsg(slot.socket, ZMQ.DONTWAIT);
+            if (msg == null) {
+                return;
+            }
+            try {
+                MessageReader in = MessageReader.of(msg);
+                in.expectEmpty("envelope delimiter");
+                in.expect(MdpProtocol.CLIENT_HEADER, "MDP/Client header");
+                String service = in.nextString("service name", MdpProtocol.MAX_SERVICE_NAME);
+                in.expectMore("reply body");
+                AsyncRequest request = slot.outstanding.remove(service);
+                if (request == null) {
+                    drops.drop("unexpected reply", service);
+                    continue;
+                }
+                request.timer.cancel();
+                finish(request).complete(in.rest());
+            } catch (MalformedMessageException e) {
+                drops.drop(e);
+            }
+        }
+    }
+
+    private void onTimeout(AsyncRequest request) {
+        Slot slot = slots.get(request.slot);
+        slot.outstanding.remove(request.service);
+        replace(slot);
+        if (request.attempts < request.policy.attempts()) {
+            LOG.debug("request to {} timed out (attempt {} of {}); retrying", request.service, request.attempts,
+                    request.policy.attempts());
+            AsyncLane lane = lanes.get(request.service);
+            lane.release(request.slot);
+            request.slot = -1;
+            lane.waiting.addFirst(request);
+            pump(request.service, lane);
+        } else {
+            finish(request).completeExceptionally(new RequestTimeoutException(
+                    "majordomo request to service '" + request.service + "'", request.attempts, ring.all(),
+                    request.policy.timeoutMillis()));
+        }
+    }
+
+    /** Releases the request's slot for its service and returns its future, to be completed by the caller. */
+    private CompletableFuture<ZMsg> finish(AsyncRequest request) {
+        AsyncLane lane = lanes.get(request.service);
+        lane.release(request.slot);
+        request.slot = -1;
+        pending.decrementAndGet();
+        pump(request.service, lane);
+        return request.future;
+    }
+
+    /** A new socket for the slot: nothing sent on the old one can be answered here any more. */
+    private void replace(Slot slot) {
+        reactor.unregister(slot.socket);
+        context.destroySocket(slot.socket);
+        slot.socket = connect(ring.advance(), slot);
+        replacedSockets++;
+        // The slot's requests for other services lost their channel with the old socket: send them again.
+        for (AsyncRequest other : slot.outstanding.values()) {
+            write(slot, other);
+        }
+    }
+
+    private Slot open(int index) {
+        Slot slot = new Slot(index);
+        slot.socket = connect(ring.current(), slot);
+        return slot;
+    }
+
+    private ZMQ.Socket connect(String endpoint, Slot slot) {
+        ZMQ.Socket socket = MdpSockets.create(context, SocketType.DEALER);
+        socket.connect(endpoint);
+        reactor.register(socket, readable -> onReadable(slot));
+        return socket;
+    }
+
+    /** Requests sent and not yet finished (waiting or in flight). */
+    public int pending() {
+        return pending.get();
+    }
+
+    /** How many times a timed-out slot's socket was replaced. */
+    public int replacedSockets() {
+        return replacedSockets;
+    }
+
+    /** Replies that matched no request (should stay 0 against a correct broker) or were malformed. */
+    public long dropped() {
+        return drops.total();
+    }
+
+    /** Fails every unfinished request with {@link IllegalStateException}, stops the thread, closes the sockets. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ReactorCalls.runAndWait(reactor, () -> {
+            IllegalStateException cause = new IllegalStateException("client closed");
+            for (AsyncLane lane : lanes.values()) {
+                lane.waiting.forEach(request -> request.future.completeExceptionally(cause));
+            }
+            for (Slot slot : slots) {
+                slot.outstanding.values().forEach(request -> request.future.completeExceptionally(cause));
+            }
+        }, "failing the client's open requests");
+        reactor.close();
+        context.close();
+    }
+
+    /** One DEALER connection and the requests it carries, at most one per service. */
+    private static final class Slot {
+        final int index;
+        final Map<String, AsyncRequest> outstanding = new HashMap<>();
+        ZMQ.Socket socket;
+
+        Slot(int index) {
+            this.index = index;
+        }
+    }
+
+    public static final class Builder {
+        private final List<String> endpoints = new ArrayList<>();
+        private RetryPolicy policy = RetryPolicy.DEFAULT;
+        private int connections = 16;
+        private int maxPending = 100_000;
+
+        private Builder() {
+        }
+
+        /** Adds a broker endpoint (repeatable; a replaced connection moves to the next one). */
+        public Builder connect(String endpoint) {
+            endpoints.add(endpoint);
+            return this;
+        }
+
+        public Builder connect(List<String> endpoints) {
+            endpoints.forEach(this::connect);
+            return this;
+        }
+
+        /** Timeout and attempts for requests sent without their own policy. */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        /** Pool size: at most this many requests per service in flight at once (1..1024, default 16). */
+        public Builder connections(int connections) {
+            this.connections = connections;
+            return this;
+        }
+
+        /** Requests accepted but not finished, beyond which {@code send} fails at once (default 100,000). */
+        public Builder maxPending(int maxPending) {
+            this.maxPending = maxPending;
+            return this;
+        }
+
+        /** Validates the settings and starts the client's thread. */
+        public AsyncMajordomoClient build() {
+            EndpointRing ring = new EndpointRing(endpoints);
+            Require.notNull(policy, "retry policy");
+            Require.inRange(connections, 1, 1024, "connections");
+            Require.positive(maxPending, "max pending requests");
+            return new AsyncMajordomoClient(this, ring);
+        }
+    }
+}
