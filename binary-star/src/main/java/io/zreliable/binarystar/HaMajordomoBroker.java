@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
@@ -103,7 +104,11 @@ public final class HaMajordomoBroker implements AutoCloseable {
         return this;
     }
 
-    /** Binds the gate and starts the pair; the broker starts when this server becomes active. */
+    /**
+     * Binds the gate and starts the pair; the broker starts when this server becomes active.
+     *
+     * @throws IllegalStateException when a broker endpoint cannot be bound
+     */
     public synchronized HaMajordomoBroker start() {
         if (closed) {
             throw new IllegalStateException("HA broker is closed");
@@ -112,8 +117,14 @@ public final class HaMajordomoBroker implements AutoCloseable {
         gate.setLinger(0);
         gate.setMaxMsgSize(star.config().maxRequestBytes());
         for (String endpoint : brokerConfig.endpoints()) {
-            if (!gate.bind(endpoint)) {
-                throw new IllegalStateException("cannot bind " + endpoint + ": " + ZMQ.Error.findByCode(gate.errno()));
+            try {
+                if (!gate.bind(endpoint)) {
+                    throw new ZMQException("bind failed", gate.errno());
+                }
+            } catch (ZMQException e) {
+                close(); // nothing of this server stays bound
+                throw new IllegalStateException("cannot bind broker endpoint " + endpoint + ": "
+                        + BinaryStar.describe(e.getErrorCode()), e);
             }
         }
         star.reactor().register(gate, this::onGate);
