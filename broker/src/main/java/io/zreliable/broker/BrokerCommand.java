@@ -51,6 +51,9 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log the broker's decisions (drops, workers) at debug.")
     boolean verbose;
 
+    @Mixin
+    HaOptions ha = new HaOptions();
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
@@ -62,6 +65,9 @@ public final class BrokerCommand implements Callable<Integer> {
         BrokerConfig config = BrokerConfig.builder().bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
                 .requestTtl(Duration.ofMillis(requestTtlMillis)).build();
+        if (ha.enabled()) {
+            return ha.run(config, lifetime, spec.commandLine().getErr(), EXIT_BIND);
+        }
         MajordomoBroker broker = new MajordomoBroker(config);
         try {
             broker.start();
