@@ -51,6 +51,12 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log the broker's decisions (drops, workers) at debug.")
     boolean verbose;
 
+    @Option(names = "--titanic", description = "Also run a Titanic server (9/TSP) in this process, its store in --store.")
+    boolean titanic;
+
+    @Mixin
+    TitanicCommand.TitanicOptions titanicOptions = new TitanicCommand.TitanicOptions();
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
@@ -69,6 +75,9 @@ public final class BrokerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return EXIT_BIND;
+        }
+        if (titanic) {
+            return TitanicCommand.runBeside(broker, titanicOptions, heartbeat, spec, lifetime);
         }
         lifetime.runUntilStopped(broker, "broker");
         return 0;
