@@ -58,7 +58,8 @@ public final class TitanicStore implements AutoCloseable {
     private long batch;
     private long lastSeq;
     private boolean sizeAlarmRaised;
-    private long compactAbove;
+    private long liveAtCompaction = -1;
+    private long sizeAfterCompaction;
 
     private TitanicStore(TitanicStoreConfig config, StoreLock lock, CommitMarker marker, StoreRecovery.Opened opened) {
         this.config = config;
@@ -425,9 +426,11 @@ public final class TitanicStore implements AutoCloseable {
             sizeAlarmRaised = false;
             return;
         }
-        // Mostly garbage: compact, but not again until the file has doubled, so a store whose minimum size is over
-        // the alarm does not compact on every commit.
-        if (liveBytes < fileSize / 2 && fileSize >= compactAbove) {
+        // Mostly garbage: compact. Not again until the live data has halved again or the file has doubled, so a
+        // store whose minimum size is over the alarm does not compact on every commit.
+        boolean worthIt = liveAtCompaction < 0 || liveBytes < liveAtCompaction / 2
+                || fileSize >= 2 * sizeAfterCompaction;
+        if (liveBytes < fileSize / 2 && worthIt) {
             LOG.warn("Titanic store file {} is {} bytes with {} live bytes: compacting", a.file(), fileSize,
                     liveBytes);
             try {
@@ -435,7 +438,8 @@ public final class TitanicStore implements AutoCloseable {
             } catch (RuntimeException e) {
                 return; // logged; the store now refuses writes until reopened
             }
-            compactAbove = 2 * fileSize;
+            liveAtCompaction = liveBytes;
+            sizeAfterCompaction = fileSize;
             if (fileSize <= config.fileSizeAlarmBytes()) {
                 return;
             }

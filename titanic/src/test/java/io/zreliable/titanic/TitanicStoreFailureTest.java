@@ -133,7 +133,7 @@ class TitanicStoreFailureTest {
 
     @Test
     void storeKilledMidStreamKeepsEveryAcknowledgedWrite() throws Exception {
-        int rounds = 3;
+        int rounds = 2;
         int totalAcked = 0;
         int totalDone = 0;
         int totalClosed = 0;

@@ -233,8 +233,12 @@ class TitanicStoreTest {
             }
             long peak = store.fileSizeBytes();
             assertTrue(peak > alarm, "burst should grow the file over the alarm, was " + peak);
+            List<CompletableFuture<Void>> closes = new ArrayList<>();
             for (String uuid : uuids) {
-                store.close(uuid);
+                closes.add(store.close(uuid));
+            }
+            for (CompletableFuture<Void> close : closes) {
+                await(close);
             }
             String last = await(store.submit("echo", List.of(bytes("live"))));
             System.out.printf("automatic compaction: %d -> %d bytes per replica%n", peak, store.fileSizeBytes());
