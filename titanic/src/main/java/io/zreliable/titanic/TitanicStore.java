@@ -133,7 +133,8 @@ public final class TitanicStore implements AutoCloseable {
 
     /**
      * Stores the reply of a waiting request and takes it off the pending queue, in one commit. Completes with true,
-     * or false when the request is no longer waiting (already answered, or closed by its client).
+     * or false when the request is no longer waiting (already answered, or closed by its client); exceptionally with
+     * a {@link TitanicStoreFullException} for a reply over {@code maxRequestBytes}.
      */
     public CompletableFuture<Boolean> storeReply(String uuid, List<byte[]> reply) {
         Require.notNull(reply, "reply");
@@ -141,6 +142,12 @@ public final class TitanicStore implements AutoCloseable {
         long bytes = 0;
         for (byte[] frame : frames) {
             bytes += frame.length;
+        }
+        if (bytes > config.maxRequestBytes()) {
+            CompletableFuture<Boolean> refused = new CompletableFuture<>();
+            refused.completeExceptionally(new TitanicStoreFullException(null,
+                    "reply of " + bytes + " bytes exceeds the limit of " + config.maxRequestBytes() + " bytes"));
+            return refused;
         }
         return enqueue(new StoreOp.Done(checkedUuid(uuid), frames, bytes, new CompletableFuture<>()));
     }
@@ -174,6 +181,11 @@ public final class TitanicStore implements AutoCloseable {
      */
     public CompletableFuture<Long> compact() {
         return enqueue(new StoreOp.Compact(new CompletableFuture<>()));
+    }
+
+    /** Largest request or reply stored, in bytes (all frames). */
+    public int maxRequestBytes() {
+        return config.maxRequestBytes();
     }
 
     /** Group commits done since open (each commits both replicas). */

@@ -18,8 +18,8 @@ import org.zeromq.ZMsg;
 
 /**
  * The logic of the three TSP services over a {@link TitanicStore}: each takes the MDP request body and returns the
- * reply body, always a status frame first. Malformed requests get {@code 400} (retrying cannot help) and are
- * counted; store failures and limits get {@code 500} (retry later). Nothing here throws, so a worker always
+ * reply body, always a status frame first. Malformed or oversized requests get {@code 400} (retrying cannot help)
+ * and are counted; store failures and limits get {@code 500} (retry later). Nothing here throws, so a worker always
  * answers. Thread-safe: several MDP workers may call it at once, which is what lets their requests share commits.
  */
 final class TspServices {
@@ -57,8 +57,14 @@ final class TspServices {
             }
             service = Frames.text(name);
             in.expectMore("request body");
+            long bytes = name.length;
             for (ZFrame frame : in.rest()) {
                 body.add(frame.getData());
+                bytes += frame.size();
+            }
+            if (bytes > store.maxRequestBytes()) {
+                throw new MalformedMessageException("request too large",
+                        bytes + " bytes, at most " + store.maxRequestBytes() + " allowed");
             }
         } catch (MalformedMessageException e) {
             malformed.drop(e);

@@ -156,6 +156,9 @@ class TitanicStoreTest {
             for (int i = 0; i < 3; i++) {
                 kept.add(await(store.submit("echo", List.of(bytes("r" + i)))));
             }
+            CompletionException replyTooBig = assertThrows(CompletionException.class,
+                    () -> store.storeReply(kept.get(0), List.of(new byte[200])).join());
+            assertInstanceOf(TitanicStoreFullException.class, replyTooBig.getCause());
             CompletionException full = assertThrows(CompletionException.class,
                     () -> store.submit("echo", List.of(bytes("one too many"))).join());
             assertInstanceOf(TitanicStoreFullException.class, full.getCause());
