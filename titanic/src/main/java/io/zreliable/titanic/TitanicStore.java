@@ -58,6 +58,8 @@ public final class TitanicStore implements AutoCloseable {
     private long batch;
     private long lastSeq;
     private boolean sizeAlarmRaised;
+    private boolean limitRaised;
+    private boolean commitFailing;
     private long liveAtCompaction = -1;
     private long sizeAfterCompaction;
 
@@ -343,15 +345,14 @@ public final class TitanicStore implements AutoCloseable {
                 StoreOp op = writes.get(i);
                 if (op instanceof StoreOp.Submit s) {
                     if (count >= config.maxEntries()) {
-                        results[i] = new TitanicStoreFullException(config.directory(),
-                                "store holds " + count + " requests, the limit");
+                        results[i] = full("store holds " + count + " requests, the limit");
                         continue;
                     }
                     if (live + s.bytes() > config.maxLiveBytes()) {
-                        results[i] = new TitanicStoreFullException(config.directory(),
-                                "store holds " + live + " bytes, the limit is " + config.maxLiveBytes());
+                        results[i] = full("store holds " + live + " bytes, the limit is " + config.maxLiveBytes());
                         continue;
                     }
+                    limitRaised = false;
                     List<byte[]> frames = new ArrayList<>(s.body().size() + 1);
                     frames.add(Frames.utf8(s.service()));
                     frames.addAll(s.body());
@@ -388,9 +389,14 @@ public final class TitanicStore implements AutoCloseable {
                 // the marker names A: it is restored from B on the next open
             }
             TitanicStoreException error = wrap(a, e);
+            if (!commitFailing) {
+                commitFailing = true; // logged once until a commit succeeds again
+                LOG.error("Titanic store commit failed, batch refused: {}", error.getMessage());
+            }
             writes.forEach(op -> op.future().completeExceptionally(error));
             return;
         }
+        commitFailing = false;
         try {
             marker.write(CommitMarker.State.B_IN_DOUBT, next);
             for (int i = 0; i < writes.size(); i++) {
@@ -421,6 +427,15 @@ public final class TitanicStore implements AutoCloseable {
         for (int i = 0; i < writes.size(); i++) {
             complete(writes.get(i).future(), results[i]);
         }
+    }
+
+    /** A refusal for a limit; the first of a run is logged (an alarm), the rest only counted by the caller. */
+    private TitanicStoreFullException full(String why) {
+        if (!limitRaised) {
+            limitRaised = true;
+            LOG.warn("Titanic store refuses new requests: {}; clients get 500 until requests are closed", why);
+        }
+        return new TitanicStoreFullException(config.directory(), why);
     }
 
     @SuppressWarnings("unchecked")

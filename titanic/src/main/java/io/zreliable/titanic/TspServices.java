@@ -29,6 +29,8 @@ final class TspServices {
     private final long storeTimeoutMillis;
     private final Listener listener;
     private final DropCounter malformed = new DropCounter(LOG);
+    /** Requests answered 500; the store logs the cause once (alarm), these count each occurrence. */
+    private final DropCounter failures = new DropCounter(LOG);
 
     /** Told about requests stored and closed (the dispatcher's index follows them). */
     interface Listener {
@@ -75,10 +77,10 @@ final class TspServices {
             listener.stored(uuid, service);
             return Frames.message(TspProtocol.OK, uuid);
         } catch (TitanicStoreFullException e) {
-            LOG.warn("refusing a request for {}: {}", service, e.getMessage());
+            failures.drop("store full", e.getMessage());
             return Frames.message(TspProtocol.ERROR);
         } catch (RuntimeException e) {
-            LOG.error("cannot store a request for {}: {}", service, e.getMessage());
+            failures.drop("store failure", e.getMessage());
             return Frames.message(TspProtocol.ERROR);
         }
     }
@@ -103,7 +105,7 @@ final class TspServices {
                     return Frames.message(TspProtocol.UNKNOWN);
             }
         } catch (RuntimeException e) {
-            LOG.error("cannot look up {}: {}", uuid, e.getMessage());
+            failures.drop("store failure", e.getMessage());
             return Frames.message(TspProtocol.ERROR);
         }
     }
@@ -119,14 +121,19 @@ final class TspServices {
             listener.closed(uuid);
             return Frames.message(TspProtocol.OK);
         } catch (RuntimeException e) {
-            LOG.error("cannot close {}: {}", uuid, e.getMessage());
+            failures.drop("store failure", e.getMessage());
             return Frames.message(TspProtocol.ERROR);
         }
     }
 
-    /** Requests refused as malformed, by reason. */
+    /** Requests refused as malformed (400), by reason. */
     DropCounter malformed() {
         return malformed;
+    }
+
+    /** Requests answered 500 (store full or failed), by reason. */
+    DropCounter failures() {
+        return failures;
     }
 
     private String readUuid(ZMsg msg, String service) {

@@ -124,6 +124,7 @@ class TspServicesTest {
             assertEquals(TspProtocol.OK, status(services.request(Frames.message("echo", "r" + i))));
         }
         assertEquals(TspProtocol.ERROR, status(services.request(Frames.message("echo", "one too many"))));
+        assertEquals(1, services.failures().count("store full"));
     }
 
     @Test
