@@ -70,6 +70,8 @@ public final class MajordomoBroker implements AutoCloseable {
             throw new IllegalStateException(closed ? "broker is closed" : "broker is already started");
         }
         socket = Sockets.create(context, SocketType.ROUTER);
+        // No single frame may exceed the whole-message limit: JeroMQ drops such a connection before reading it all.
+        socket.setMaxMsgSize(config.maxMessageBytes());
         for (String endpoint : config.endpoints()) {
             try {
                 if (!socket.bind(endpoint)) {

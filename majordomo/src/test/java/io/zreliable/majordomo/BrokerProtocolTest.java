@@ -223,4 +223,25 @@ class BrokerProtocolTest {
         assertEquals(6, request.size(), request.toString());
         assertEquals("fresh", request.getLast().getString(ZMQ.CHARSET));
     }
+
+    @Test
+    void oversizedRequestsAreDroppedAndOversizedRepliesDisconnectTheWorker() {
+        MajordomoBroker broker = kit.broker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
+                .heartbeat(MdpTestKit.HEARTBEAT).maxMessageBytes(1_000));
+        String endpoint = broker.endpoints().get(0);
+        ZMQ.Socket worker = kit.dealer(endpoint);
+        MdpTestKit.workerCommand(MdpProtocol.READY, "echo").send(worker);
+        ZMQ.Socket client = kit.dealer(endpoint);
+
+        MdpTestKit.clientRequest("echo", "x".repeat(600), "y".repeat(600)).send(client);
+        Await.until("the oversized request dropped", () -> broker.stats().drops("message too large") == 1);
+        MdpTestKit.clientRequest("echo", "small").send(client);
+        ZMsg request = MdpTestKit.receiveSkippingHeartbeats(worker);
+        assertEquals("small", request.getLast().getString(ZMQ.CHARSET));
+
+        MdpTestKit.workerCommand(MdpProtocol.REPLY, "client", "", "z".repeat(600), "z".repeat(600)).send(worker);
+        assertDisconnect(worker);
+        assertEquals(2, broker.stats().drops("message too large"));
+        assertEquals(0, broker.stats().workers());
+    }
 }
