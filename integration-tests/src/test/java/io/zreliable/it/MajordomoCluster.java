@@ -48,27 +48,42 @@ final class MajordomoCluster implements AutoCloseable {
                 "--liveness", Integer.toString(liveness), "--reconnect-ms", Long.toString(heartbeatMillis)));
     }
 
+    /**
+     * Starts a Titanic server (9/TSP) against the broker with its store in {@code store} inside the container (the
+     * container's own file system: a restart of the same container finds the store again).
+     */
+    ZReliableContainer startTitanic(String store) {
+        return started(ZReliableContainer.zreliable("titanic", "Titanic ready on", "titanic", "--connect", endpoint(),
+                "--store", store, "--heartbeat-ms", Long.toString(heartbeatMillis),
+                "--liveness", Integer.toString(liveness), "--request-timeout-ms", "2000"));
+    }
+
     /** Waits until the broker reports (8/MMI, mmi.workers) exactly {@code count} registered echo workers. */
     void awaitWorkers(int count, Duration timeout) {
-        awaitMmi(MmiProtocol.WORKERS, count, timeout);
+        awaitMmi(MmiProtocol.WORKERS, SERVICE, Integer.toString(count), timeout);
+    }
+
+    /** Waits until the broker knows a worker of {@code service} (8/MMI mmi.service answers 200). */
+    void awaitService(String service, Duration timeout) {
+        awaitMmi(MmiProtocol.SERVICE, service, MmiProtocol.FOUND, timeout);
     }
 
     /** Waits until the broker reports (mmi.queue) {@code count} echo requests waiting for a worker. */
     void awaitQueued(int count, Duration timeout) {
-        awaitMmi(MmiProtocol.QUEUE, count, timeout);
+        awaitMmi(MmiProtocol.QUEUE, SERVICE, Integer.toString(count), timeout);
     }
 
-    private void awaitMmi(String query, int count, Duration timeout) {
+    private void awaitMmi(String query, String service, String expected, Duration timeout) {
         try (MajordomoClient mmi = new MajordomoClient(List.of(endpoint()), MMI_POLICY)) {
             String[] last = {"no answer"};
-            Drills.await(timeout, () -> query + " " + SERVICE + " = " + count + " (last answer: " + last[0] + ")",
+            Drills.await(timeout, () -> query + " " + service + " = " + expected + " (last answer: " + last[0] + ")",
                     () -> {
                         try {
-                            last[0] = mmi.send(query, SERVICE);
+                            last[0] = mmi.send(query, service);
                         } catch (RequestTimeoutException e) {
                             last[0] = "timeout";
                         }
-                        return last[0].equals(Integer.toString(count));
+                        return last[0].equals(expected);
                     });
         }
     }
