@@ -95,16 +95,6 @@ final class MajordomoCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (ZReliableContainer container : containers) {
-            try {
-                container.close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        ZReliableContainer.closeAll(containers);
     }
 }

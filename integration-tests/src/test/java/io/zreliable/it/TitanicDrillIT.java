@@ -29,7 +29,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DockerGate.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TitanicDrillIT {
-    private static final Duration LONG = Duration.ofSeconds(60);
     private static final int BURST = 50;
     private static final RetryPolicy POLICY = RetryPolicy.builder().timeoutMillis(1000).attempts(3).build();
 
@@ -38,7 +37,7 @@ class TitanicDrillIT {
         try (MajordomoCluster cluster = new MajordomoCluster(300, 4)) {
             cluster.startBroker();
             ZReliableContainer titanic = cluster.startTitanic("/tmp/titanic-store");
-            cluster.awaitService(TspProtocol.REQUEST, LONG);
+            cluster.awaitService(TspProtocol.REQUEST, Drills.PATIENCE);
 
             DrillLoad load = DrillLoad.echo("titanic-burst");
             Map<DrillLoad.Request, String> open = new LinkedHashMap<>();
@@ -55,11 +54,11 @@ class TitanicDrillIT {
                 // The echo worker comes while Titanic is down, so that Titanic, once back, delivers at once
                 // (requests it tried to deliver with no worker there would wait out its back-off first).
                 cluster.startWorker("worker");
-                cluster.awaitWorkers(1, LONG);
+                cluster.awaitWorkers(1, Drills.PATIENCE);
 
                 long restart = System.nanoTime();
                 titanic.restart(); // same container, same store directory
-                titanic.awaitLog("Titanic resumes dispatch of " + BURST + " pending requests", 1, LONG);
+                titanic.awaitLog("Titanic resumes dispatch of " + BURST + " pending requests", 1, Drills.PATIENCE);
                 backAfter = awaitAnswering(client, open.values().iterator().next(), restart);
 
                 collect(client, load, open);
@@ -79,7 +78,7 @@ class TitanicDrillIT {
 
     /** Ms from {@code sinceNanos} until Titanic answers a titanic.reply again (pending or not). */
     private static long awaitAnswering(TitanicClient client, String uuid, long sinceNanos) {
-        Drills.await(LONG, () -> "Titanic answering titanic.reply again", () -> {
+        Drills.await(Drills.PATIENCE, () -> "Titanic answering titanic.reply again", () -> {
             try {
                 client.poll(uuid);
                 return true;
@@ -92,7 +91,7 @@ class TitanicDrillIT {
 
     /** Polls every open request until it is answered, then closes it; a uuid Titanic forgot stays counted lost. */
     private static void collect(TitanicClient client, DrillLoad load, Map<DrillLoad.Request, String> open) {
-        Drills.await(LONG, () -> open.size() + " acknowledged requests not answered yet; " + load.summary(), () -> {
+        Drills.await(Drills.PATIENCE, () -> open.size() + " acknowledged requests not answered yet; " + load.summary(), () -> {
             Iterator<Map.Entry<DrillLoad.Request, String>> it = open.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<DrillLoad.Request, String> entry = it.next();
