@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Failover drills of Binary Star (20/BSTAR) with real processes: a pair of {@code zreliable bstar-echo} servers in
- * containers, and {@code BinaryStarClient}s in the test JVM that fail over between them. Each answer is recorded with
- * the server that gave it. (The pair is the echo pair: an HA Majordomo broker with workers is not in the CLI yet.)
+ * Failover drills of Binary Star (20/BSTAR) with real processes in containers: the HA Majordomo broker pair
+ * ({@code zreliable broker --ha}) with echo workers and Majordomo clients that know both brokers, and the Binary Star
+ * echo pair ({@code zreliable bstar-echo}) with {@code BinaryStarClient}s, whose answers are recorded with the server
+ * that gave each.
  */
 @ExtendWith(DockerGate.class)
 @TestMethodOrder(MethodOrderer.MethodName.class)
@@ -30,7 +31,52 @@ class BinaryStarDrillsIT {
     private static final int STEADY = 100;
 
     @Test
-    void drill4PrimaryKill9UnderLoadBackupTakesOverOldPrimaryReturnsPassive() {
+    void drill4aHaBrokerPrimaryKill9ClientsAndWorkersFailOver() {
+        try (MajordomoCluster pair = MajordomoCluster.haPair(300, 4, HEARTBEAT_MS)) {
+            ZReliableContainer primary = pair.startHaBroker(true);
+            ZReliableContainer backup = pair.startHaBroker(false);
+            primary.awaitLog(MajordomoCluster.HA_ACTIVE, 1, Drills.PATIENCE);
+            backup.awaitLog(MajordomoCluster.HA_PASSIVE, 1, Drills.PATIENCE);
+            pair.startWorker("worker-1");
+            pair.startWorker("worker-2");
+            pair.awaitWorkers(2, Drills.PATIENCE);
+
+            DrillLoad load = DrillLoad.echo("ha-broker-kill");
+            long fault;
+            try (ClientLoad clients = MajordomoDrillsIT.clients(pair.endpoints(), load, POLICY)) {
+                clients.awaitAnsweredSince(0, STEADY, Drills.PATIENCE);
+
+                fault = System.nanoTime();
+                assertEquals(137, primary.kill(), "kill -9 exit code");
+                // A client's vote (a request after two silent heartbeats) makes the backup active; the workers,
+                // missing their broker's heartbeats, move to their next endpoint and register there.
+                backup.awaitLog(MajordomoCluster.HA_ACTIVE, 1, Drills.PATIENCE);
+                pair.awaitWorkers(2, Drills.PATIENCE);
+                clients.awaitAnsweredSince(fault, STEADY, Drills.PATIENCE);
+
+                primary.restart();
+                primary.awaitLog(MajordomoCluster.HA_PASSIVE, 1, Drills.PATIENCE);
+                long back = System.nanoTime();
+                clients.awaitAnsweredSince(back, STEADY, Drills.PATIENCE);
+                pair.awaitWorkers(2, Drills.PATIENCE);
+                clients.stop();
+            }
+            DrillLoad.Summary s = load.summary();
+            long outage = load.outageMillis(fault);
+            DrillReport.shared().add(DrillReport.Row.of("4 HA broker primary kill -9", s, outage,
+                    "broker --ha pair, 2 workers, 2 sync + 1 async clients knowing both; backup took over, workers "
+                            + "re-registered there, old primary restarted passive; 2 x heartbeat = "
+                            + 2 * HEARTBEAT_MS + " ms, client attempt timeout " + POLICY.timeoutMillis() + " ms"));
+
+            MajordomoDrillsIT.assertClean(s);
+            assertEquals(0, s.failed(), "requests given up by the clients: " + s);
+            assertEquals(1, count(primary.logs(), MajordomoCluster.HA_ACTIVE), "the primary was active only once");
+            assertTrue(outage >= 0);
+        }
+    }
+
+    @Test
+    void drill4bEchoPairPrimaryKill9BackupTakesOverOldPrimaryReturnsPassive() {
         try (BinaryStarPair pair = new BinaryStarPair(HEARTBEAT_MS).start()) {
             DrillLoad load = DrillLoad.echo("bstar-kill");
             long fault;
@@ -55,7 +101,7 @@ class BinaryStarDrillsIT {
             }
             DrillLoad.Summary s = load.summary();
             long outage = load.outageMillis(fault);
-            DrillReport.shared().add(DrillReport.Row.of("4 Binary Star primary kill -9", s, outage,
+            DrillReport.shared().add(DrillReport.Row.of("4b Binary Star echo pair primary kill -9", s, outage,
                     "3 BinaryStarClients; backup took over, old primary restarted passive; 2 x heartbeat = "
                             + 2 * HEARTBEAT_MS + " ms, client attempt timeout " + POLICY.timeoutMillis() + " ms"));
 

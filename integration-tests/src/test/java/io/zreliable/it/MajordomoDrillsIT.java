@@ -149,11 +149,14 @@ class MajordomoDrillsIT {
         }
     }
 
-    /** Two synchronous MajordomoClients and one AsyncMajordomoClient (8 in flight), paced, patient. */
     private static ClientLoad clients(MajordomoCluster cluster, DrillLoad load) {
-        List<String> endpoints = List.of(cluster.endpoint());
-        return new ClientLoad(load, PATIENT, PACE)
-                .syncClients(2, ClientLoad.majordomo(endpoints, MajordomoCluster.SERVICE, PATIENT))
+        return clients(cluster.endpoints(), load, PATIENT);
+    }
+
+    /** Two synchronous MajordomoClients and one AsyncMajordomoClient (8 in flight), paced, sharing one policy. */
+    static ClientLoad clients(List<String> endpoints, DrillLoad load, RetryPolicy policy) {
+        return new ClientLoad(load, policy, PACE)
+                .syncClients(2, ClientLoad.majordomo(endpoints, MajordomoCluster.SERVICE, policy))
                 .asyncClient(endpoints, MajordomoCluster.SERVICE, 8)
                 .start();
     }
