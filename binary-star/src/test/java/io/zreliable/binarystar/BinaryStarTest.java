@@ -231,6 +231,23 @@ class BinaryStarTest extends SocketTest {
     }
 
     @Test
+    void anOversizedRequestCostsOnlyItsSendersConnection() {
+        BinaryStar primary = track(new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.PRIMARY)
+                .local(endpoint(freePort())).peer(endpoint(freePort())).heartbeatMillis(HEARTBEAT_MS)
+                .maxRequestBytes(1024).build()));
+        String voter = startEcho(primary, freePort());
+        await("the startup window to pass", () -> !primary.isPeerAlive());
+        assertEquals("first", requestOnce(ctx, voter, "first", ANSWER));
+
+        ZMQ.Socket big = TestSupport.connect(ctx, SocketType.DEALER, voter);
+        big.send(new byte[4096]); // over the limit: ZeroMQ drops the connection instead of reading it
+        assertEquals("still served", requestOnce(ctx, voter, "still served", ANSWER));
+        assertEquals(BstarState.ACTIVE, primary.state());
+        assertFalse(primary.termination().isDone());
+        ctx.destroySocket(big);
+    }
+
+    @Test
     void aPrimaryAloneServesOnceItsPeerWindowHasPassed() {
         BinaryStar primary = server(Role.PRIMARY, freePort(), endpoint(freePort()));
         String voter = startEcho(primary, freePort());
