@@ -245,7 +245,7 @@ class TitanicTest {
     void concurrentClientsShareCommitsThroughTheBroker() throws Exception {
         Titanic titanic = titanic();
         int threads = 8;
-        int perThread = 20;
+        int perThread = 10;
         long before = titanic.store().commitCount();
         List<java.util.concurrent.CompletableFuture<List<String>>> results = new ArrayList<>();
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
@@ -286,7 +286,7 @@ class TitanicTest {
         try (ChildJvm child = ChildJvm.start(TitanicChild.class, endpoint, store.toString(),
                 Long.toString(HEARTBEAT_MS))) {
             assertTrue(child.awaitLine("READY", 60_000), "Titanic child did not start");
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 30; i++) {
                 acked.add(client.submit("echo", List.of(Frames.utf8("req-" + i))));
             }
             // The service comes up; kill Titanic (kill -9) in the middle of delivering.
