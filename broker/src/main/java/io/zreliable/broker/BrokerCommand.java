@@ -51,6 +51,9 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log the broker's decisions (drops, workers) at debug.")
     boolean verbose;
 
+    @Mixin
+    HaOptions ha = new HaOptions();
+
     @Option(names = "--titanic", description = "Also run a Titanic server (9/TSP) in this process, its store in --store.")
     boolean titanic;
 
@@ -68,6 +71,14 @@ public final class BrokerCommand implements Callable<Integer> {
         BrokerConfig config = BrokerConfig.builder().bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
                 .requestTtl(Duration.ofMillis(requestTtlMillis)).build();
+        if (ha.enabled()) {
+            if (titanic) {
+                // Each server would keep its own store: requests acknowledged by one would be missing on the other.
+                throw new IllegalArgumentException("--titanic cannot be combined with --ha yet: Titanic's store is "
+                        + "not replicated between the pair; run Titanic as its own process (zreliable titanic)");
+            }
+            return ha.run(config, lifetime, spec.commandLine().getErr(), EXIT_BIND);
+        }
         MajordomoBroker broker = new MajordomoBroker(config);
         try {
             broker.start();

@@ -2,6 +2,7 @@ package io.zreliable.majordomo;
 
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
+import io.zreliable.common.Sockets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class MajordomoBroker implements AutoCloseable {
         if (started || closed) {
             throw new IllegalStateException(closed ? "broker is closed" : "broker is already started");
         }
-        socket = MdpSockets.create(context, SocketType.ROUTER);
+        socket = Sockets.create(context, SocketType.ROUTER);
         for (String endpoint : config.endpoints()) {
             try {
                 if (!socket.bind(endpoint)) {
