@@ -188,6 +188,26 @@ class TitanicTest {
     }
 
     @Test
+    void aMissingServiceDoesNotHoldUpOthers() throws Exception {
+        Titanic titanic = titanic();
+        worker("echo", "echo:");
+        TitanicClient client = client();
+        List<String> absent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            absent.add(client.submit("absent", List.of(Frames.utf8("a" + i))));
+        }
+        for (int i = 0; i < 5; i++) {
+            String uuid = client.submit("echo", List.of(Frames.utf8("e" + i)));
+            assertEquals("echo:e" + i, text(awaitReply(client, uuid).get(0)));
+        }
+        for (String uuid : absent) {
+            assertTrue(client.poll(uuid).isEmpty(), "still pending");
+        }
+        assertEquals(5, titanic.delivered());
+        await("a deferral for the missing service", () -> titanic.deferrals() >= 1);
+    }
+
+    @Test
     void pendingRequestsAreDeliveredInArrivalOrderAfterARestart() throws Exception {
         TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.of(dir)).connect(endpoint)
                 .heartbeat(heartbeat(HEARTBEAT_MS))
