@@ -145,12 +145,7 @@ final class StoreWriter implements Runnable {
         long seq = lastSeq;
         int count = entries;
         long live = liveBytes;
-        try {
-            marker.write(CommitMarker.State.A_IN_DOUBT, next);
-        } catch (TitanicStoreException e) {
-            writes.forEach(op -> op.future().completeExceptionally(e));
-            return;
-        }
+        boolean changed = false;
         try {
             for (int i = 0; i < writes.size(); i++) {
                 StoreOp op = writes.get(i);
@@ -169,6 +164,7 @@ final class StoreWriter implements Runnable {
                     frames.addAll(s.body());
                     records[i] = FrameCodec.encode(++seq, frames);
                     a.addRequest(s.uuid(), seq, records[i]);
+                    changed = true;
                     count++;
                     live += records[i].length;
                     results[i] = s.uuid();
@@ -180,6 +176,7 @@ final class StoreWriter implements Runnable {
                     }
                     records[i] = FrameCodec.encode(FrameCodec.seq(request), d.reply());
                     a.markDone(d.uuid(), records[i]);
+                    changed = true;
                     live += records[i].length - request.length;
                     results[i] = Boolean.TRUE;
                 } else if (op instanceof StoreOp.Close c) {
@@ -187,11 +184,21 @@ final class StoreWriter implements Runnable {
                     live -= a.remove(c.uuid());
                     if (known) {
                         count--;
+                        changed = true;
                     }
                     results[i] = null;
                 }
             }
+            if (!changed) {
+                // Refusals and no-ops only: MapDB wrote nothing (a StoreWAL touches its file only in commit()).
+                for (int i = 0; i < writes.size(); i++) {
+                    complete(writes.get(i).future(), results[i]);
+                }
+                return;
+            }
             a.setBatch(next);
+            // The file is written only inside commit(), so naming A just before it is enough.
+            marker.write(CommitMarker.State.A_IN_DOUBT, next);
             a.commit();
         } catch (RuntimeException e) {
             try {
@@ -209,7 +216,6 @@ final class StoreWriter implements Runnable {
         }
         commitFailing = false;
         try {
-            marker.write(CommitMarker.State.B_IN_DOUBT, next);
             for (int i = 0; i < writes.size(); i++) {
                 StoreOp op = writes.get(i);
                 if (op instanceof StoreOp.Submit s && records[i] != null) {
@@ -221,6 +227,7 @@ final class StoreWriter implements Runnable {
                 }
             }
             b.setBatch(next);
+            marker.write(CommitMarker.State.B_IN_DOUBT, next);
             b.commit();
         } catch (RuntimeException e) {
             // A holds the batch, B may not: refuse everything until a reopen restores B from A.
