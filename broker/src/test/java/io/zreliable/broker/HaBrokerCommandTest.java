@@ -75,18 +75,7 @@ class HaBrokerCommandTest {
 
     @Test
     void twoPrimariesExitOneWithTheReason() throws Exception {
-        String a = freeEndpoint();
-        String b = freeEndpoint();
-        CliRun one = new CliRun();
-        CliRun two = new CliRun();
-        Future<Integer> first = start(one, haBroker("primary", freeEndpoint(), a, b));
-        Future<Integer> second = start(two, haBroker("primary", freeEndpoint(), b, a));
-        assertEquals(BstarEchoCommand.EXIT_FATAL, first.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(BstarEchoCommand.EXIT_FATAL, second.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-        for (CliRun run : new CliRun[] {one, two}) {
-            assertTrue(run.err.toString().contains("error: fatal configuration error: both servers of the pair are "
-                    + "configured as primary"), run.err.toString());
-        }
+        BstarCli.assertBothPrimaryExitFatal((local, peer) -> haBroker("primary", freeEndpoint(), local, peer));
     }
 
     @Test
@@ -104,6 +93,14 @@ class HaBrokerCommandTest {
         assertEquals(2, badRole.execute(haBroker("leader", freeEndpoint(), freeEndpoint(), freeEndpoint())));
         assertTrue(badRole.err.toString().contains("error: binary star role must be primary or backup, was leader"),
                 badRole.err.toString());
+
+        CliRun withTitanic = new CliRun();
+        String[] haArgs = haBroker("primary", freeEndpoint(), freeEndpoint(), freeEndpoint());
+        String[] args = java.util.Arrays.copyOf(haArgs, haArgs.length + 1);
+        args[haArgs.length] = "--titanic";
+        assertEquals(2, withTitanic.execute(args));
+        assertTrue(withTitanic.err.toString().contains("error: --titanic cannot be combined with --ha yet"),
+                withTitanic.err.toString());
 
         CliRun wildcard = new CliRun();
         assertEquals(2, wildcard.execute(haBroker("backup", "tcp://127.0.0.1:*", freeEndpoint(), freeEndpoint())));
