@@ -9,7 +9,6 @@ import io.zreliable.titanic.TitanicClient;
 import io.zreliable.titanic.TitanicException;
 import io.zreliable.titanic.TspProtocol;
 import java.io.ByteArrayOutputStream;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
