@@ -20,6 +20,8 @@ import java.util.List;
  * commit (default 4).</li>
  * <li>{@code storeTimeout}: how long a service waits for the store before answering 500 (default 30 s).</li>
  * <li>{@code heartbeat}, {@code reconnectBackoff}: of the MDP workers; the heartbeat must match the broker's.</li>
+ * <li>{@code holdDispatch}: start without delivering stored requests until {@link Titanic#resumeDispatch()}; the
+ * TSP services still run (default false). Used beside the passive server of an HA broker pair.</li>
  * </ul>
  */
 public final class TitanicConfig {
@@ -32,6 +34,7 @@ public final class TitanicConfig {
     private final Duration storeTimeout;
     private final HeartbeatConfig heartbeat;
     private final BackoffConfig reconnectBackoff;
+    private final boolean holdDispatch;
 
     private TitanicConfig(Builder b) {
         Require.that(!b.endpoints.isEmpty(), "at least one broker endpoint must be set");
@@ -45,6 +48,7 @@ public final class TitanicConfig {
         this.storeTimeout = Require.positive(b.storeTimeout, "titanic store timeout");
         this.heartbeat = Require.notNull(b.heartbeat, "heartbeat");
         this.reconnectBackoff = Require.notNull(b.reconnectBackoff, "reconnect back-off");
+        this.holdDispatch = b.holdDispatch;
     }
 
     public static Builder builder(TitanicStoreConfig store) {
@@ -87,6 +91,10 @@ public final class TitanicConfig {
         return reconnectBackoff;
     }
 
+    public boolean holdDispatch() {
+        return holdDispatch;
+    }
+
     public static final class Builder {
         private final List<String> endpoints = new ArrayList<>();
         private final TitanicStoreConfig store;
@@ -97,6 +105,7 @@ public final class TitanicConfig {
         private Duration storeTimeout = Duration.ofSeconds(30);
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private BackoffConfig reconnectBackoff = BackoffConfig.DEFAULT;
+        private boolean holdDispatch;
 
         private Builder(TitanicStoreConfig store) {
             this.store = store;
@@ -140,6 +149,12 @@ public final class TitanicConfig {
 
         public Builder reconnectBackoff(BackoffConfig value) {
             this.reconnectBackoff = value;
+            return this;
+        }
+
+        /** Starts with delivery held until {@link Titanic#resumeDispatch()}. */
+        public Builder holdDispatch(boolean value) {
+            this.holdDispatch = value;
             return this;
         }
 
