@@ -30,8 +30,9 @@ final class TiclientCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--connect", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5555",
-            description = "Majordomo broker endpoint (default: ${DEFAULT-VALUE}).")
-    private String connect;
+            description = "Majordomo broker endpoint; repeat for an HA pair, tried in turn on a timeout "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private List<String> connect;
 
     @Option(names = "--service", required = true, paramLabel = "NAME", description = "Target service, e.g. echo.")
     private String service;
@@ -50,7 +51,7 @@ final class TiclientCommand implements Callable<Integer> {
         Duration deadline = Duration.ofMillis(timeoutMs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (TitanicClient client = new TitanicClient(List.of(connect), RetryPolicy.DEFAULT)) {
+        try (TitanicClient client = new TitanicClient(connect, RetryPolicy.DEFAULT)) {
             List<byte[]> reply = client.call(service, frames, deadline);
             reply.forEach(frame -> out.println(new String(frame, StandardCharsets.UTF_8)));
             out.flush();
