@@ -41,6 +41,12 @@ final class TiclientCommand implements Callable<Integer> {
             description = "How long to wait for the reply in all (default: ${DEFAULT-VALUE}).")
     private long timeoutMs;
 
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+            description = "Attempts per call to Titanic (2500 ms each), moving to the next --connect endpoint; "
+                    + "after an HA failover the first attempt on the new server only votes, so give a pair 5 or "
+                    + "more (default: ${DEFAULT-VALUE}).")
+    private int attempts;
+
     @Parameters(arity = "1..*", paramLabel = "BODY", description = "Request body frames (UTF-8).")
     private List<String> body;
 
@@ -51,7 +57,8 @@ final class TiclientCommand implements Callable<Integer> {
         Duration deadline = Duration.ofMillis(timeoutMs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (TitanicClient client = new TitanicClient(connect, RetryPolicy.DEFAULT)) {
+        try (TitanicClient client = new TitanicClient(connect,
+                RetryPolicy.builder().attempts(attempts).build())) {
             List<byte[]> reply = client.call(service, frames, deadline);
             reply.forEach(frame -> out.println(new String(frame, StandardCharsets.UTF_8)));
             out.flush();

@@ -18,6 +18,7 @@ import io.zreliable.titanic.TitanicStoreConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -65,11 +66,15 @@ class HaTitanicCommandTest {
         }
     }
 
+    /** An HA broker server; with its own Titanic on {@code store} unless that is null. */
     private Server start(String role, String bind, String local, String peer, Path store) throws Exception {
+        List<String> args = new ArrayList<>(List.of("broker", "--ha", role, "--bind", bind, "--ha-local", local,
+                "--ha-peer", peer, "--ha-heartbeat-ms", "100", "--heartbeat-ms", "100", "--liveness", "20"));
+        if (store != null) {
+            args.addAll(List.of("--titanic", "--store", store.toString(), "--request-timeout-ms", "2000"));
+        }
         CliRun run = new CliRun();
-        Future<Integer> exit = executor.submit(() -> run.execute("broker", "--ha", role, "--bind", bind,
-                "--ha-local", local, "--ha-peer", peer, "--ha-heartbeat-ms", "100", "--heartbeat-ms", "100",
-                "--liveness", "20", "--titanic", "--store", store.toString(), "--request-timeout-ms", "2000"));
+        Future<Integer> exit = executor.submit(() -> run.execute(args.toArray(String[]::new)));
         BrokerCommand command = run.command("broker", BrokerCommand.class);
         if (!command.lifetime.awaitStarted(DEADLINE)) {
             throw new AssertionError(role + " did not start"
@@ -121,6 +126,51 @@ class HaTitanicCommandTest {
             client.close(oldUuid);
             back.stop();
         }
+    }
+
+    @Test
+    void aSeparateTitanicAndTiclientGivenBothEndpointsFollowTheFailover() throws Exception {
+        String primaryBind = freeEndpoint();
+        String backupBind = freeEndpoint();
+        String primaryState = freeEndpoint();
+        String backupState = freeEndpoint();
+        Server primary = start("primary", primaryBind, primaryState, backupState, null);
+        Server backup = start("backup", backupBind, backupState, primaryState, null);
+        List<String> both = List.of(primaryBind, backupBind);
+
+        CliRun titanicRun = new CliRun();
+        Future<Integer> titanicExit = executor.submit(() -> titanicRun.execute("titanic", "--connect", primaryBind,
+                "--connect", backupBind, "--store", primaryStore.toString(), "--heartbeat-ms", "100",
+                "--liveness", "20", "--request-timeout-ms", "2000"));
+        TitanicCommand titanic = titanicRun.command("titanic", TitanicCommand.class);
+        assertTrue(titanic.lifetime.awaitStarted(DEADLINE), "titanic did not start: " + titanicRun.err);
+
+        WorkerConfig echo = WorkerConfig.builder("echo").connect(both).heartbeat(MDP_HEARTBEAT)
+                .backoff(BackoffConfig.builder().initialMillis(100).maxMillis(500).build()).build();
+        try (MajordomoWorker worker = new MajordomoWorker(echo, HaTitanicCommandTest::echo).start();
+             TitanicClient client = new TitanicClient(both, PATIENT)) {
+            assertEquals(List.of("echo before"), ticlient(primaryBind, backupBind, "before"));
+            String kept = client.submit("echo", frames("kept"));
+            assertEquals(List.of("echo kept"), awaitReply(client, kept));
+
+            primary.stop();
+
+            // One store wherever the brokers are: the new active reaches the same Titanic, old uuids included.
+            assertEquals(List.of("echo after"), ticlient(primaryBind, backupBind, "after"));
+            assertEquals(List.of("echo kept"), awaitReply(client, kept));
+            client.close(kept);
+        } finally {
+            titanic.lifetime.stop();
+        }
+        assertEquals(0, titanicExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS), titanicRun.err.toString());
+        backup.stop();
+    }
+
+    private static List<String> ticlient(String first, String second, String body) {
+        CliRun run = new CliRun();
+        assertEquals(0, run.execute("ticlient", "--connect", first, "--connect", second, "--retries", "8",
+                "--service", "echo", body), run.err.toString());
+        return run.out.toString().lines().toList();
     }
 
     @Test
