@@ -46,6 +46,11 @@ class HaTitanicCommandTest {
     private static final RetryPolicy PATIENT = RetryPolicy.builder().timeoutMillis(1000).attempts(20).build();
 
     private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final String primaryBind = freeEndpoint();
+    private final String backupBind = freeEndpoint();
+    private final String primaryState = freeEndpoint();
+    private final String backupState = freeEndpoint();
+    private final List<String> both = List.of(primaryBind, backupBind);
 
     @TempDir
     Path primaryStore;
@@ -64,6 +69,21 @@ class HaTitanicCommandTest {
             command.lifetime.stop();
             assertEquals(0, exit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS), run.err.toString());
         }
+    }
+
+    private Server startPrimary(Path store) throws Exception {
+        return start("primary", primaryBind, primaryState, backupState, store);
+    }
+
+    private Server startBackup(Path store) throws Exception {
+        return start("backup", backupBind, backupState, primaryState, store);
+    }
+
+    /** An echo worker that knows both servers. */
+    private MajordomoWorker echoWorker() {
+        WorkerConfig echo = WorkerConfig.builder("echo").connect(both).heartbeat(MDP_HEARTBEAT)
+                .backoff(BackoffConfig.builder().initialMillis(100).maxMillis(500).build()).build();
+        return new MajordomoWorker(echo, HaTitanicCommandTest::echo).start();
     }
 
     /** An HA broker server; with its own Titanic on {@code store} unless that is null. */
@@ -85,18 +105,11 @@ class HaTitanicCommandTest {
 
     @Test
     void titanicFollowsTheFailoverAndTheOldActivesRequestsWaitOnItsDisk() throws Exception {
-        String primaryBind = freeEndpoint();
-        String backupBind = freeEndpoint();
-        String primaryState = freeEndpoint();
-        String backupState = freeEndpoint();
-        Server primary = start("primary", primaryBind, primaryState, backupState, primaryStore);
-        Server backup = start("backup", backupBind, backupState, primaryState, backupStore);
-        List<String> both = List.of(primaryBind, backupBind);
+        Server primary = startPrimary(primaryStore);
+        Server backup = startBackup(backupStore);
 
-        WorkerConfig echo = WorkerConfig.builder("echo").connect(both).heartbeat(MDP_HEARTBEAT)
-                .backoff(BackoffConfig.builder().initialMillis(100).maxMillis(500).build()).build();
         String oldUuid;
-        try (MajordomoWorker worker = new MajordomoWorker(echo, HaTitanicCommandTest::echo).start();
+        try (MajordomoWorker worker = echoWorker();
              TitanicClient client = new TitanicClient(both, PATIENT)) {
             assertEquals(List.of("echo before"), text(client.call("echo", frames("before"), DEADLINE)));
             // Answered by the primary's Titanic and left unclosed: on the primary's disk only.
@@ -126,7 +139,7 @@ class HaTitanicCommandTest {
             }
 
             // The old primary restarted alone (the backup is gone) becomes active and answers it again.
-            Server back = start("primary", primaryBind, primaryState, backupState, primaryStore);
+            Server back = startPrimary(primaryStore);
             assertEquals(List.of("echo old"), awaitReply(client, oldUuid));
             client.close(oldUuid);
             back.stop();
@@ -135,13 +148,8 @@ class HaTitanicCommandTest {
 
     @Test
     void aSeparateTitanicAndTiclientGivenBothEndpointsFollowTheFailover() throws Exception {
-        String primaryBind = freeEndpoint();
-        String backupBind = freeEndpoint();
-        String primaryState = freeEndpoint();
-        String backupState = freeEndpoint();
-        Server primary = start("primary", primaryBind, primaryState, backupState, null);
-        Server backup = start("backup", backupBind, backupState, primaryState, null);
-        List<String> both = List.of(primaryBind, backupBind);
+        Server primary = startPrimary(null);
+        Server backup = startBackup(null);
 
         CliRun titanicRun = new CliRun();
         Future<Integer> titanicExit = executor.submit(() -> titanicRun.execute("titanic", "--connect", primaryBind,
@@ -150,18 +158,16 @@ class HaTitanicCommandTest {
         TitanicCommand titanic = titanicRun.command("titanic", TitanicCommand.class);
         assertTrue(titanic.lifetime.awaitStarted(DEADLINE), "titanic did not start: " + titanicRun.err);
 
-        WorkerConfig echo = WorkerConfig.builder("echo").connect(both).heartbeat(MDP_HEARTBEAT)
-                .backoff(BackoffConfig.builder().initialMillis(100).maxMillis(500).build()).build();
-        try (MajordomoWorker worker = new MajordomoWorker(echo, HaTitanicCommandTest::echo).start();
+        try (MajordomoWorker worker = echoWorker();
              TitanicClient client = new TitanicClient(both, PATIENT)) {
-            assertEquals(List.of("echo before"), ticlient(primaryBind, backupBind, "before"));
+            assertEquals(List.of("echo before"), ticlient("before"));
             String kept = client.submit("echo", frames("kept"));
             assertEquals(List.of("echo kept"), awaitReply(client, kept));
 
             primary.stop();
 
             // One store wherever the brokers are: the new active reaches the same Titanic, old uuids included.
-            assertEquals(List.of("echo after"), ticlient(primaryBind, backupBind, "after"));
+            assertEquals(List.of("echo after"), ticlient("after"));
             assertEquals(List.of("echo kept"), awaitReply(client, kept));
             client.close(kept);
         } finally {
@@ -171,27 +177,25 @@ class HaTitanicCommandTest {
         backup.stop();
     }
 
-    private static List<String> ticlient(String first, String second, String body) {
+    private List<String> ticlient(String body) {
         CliRun run = new CliRun();
-        assertEquals(0, run.execute("ticlient", "--connect", first, "--connect", second, "--retries", "8",
+        assertEquals(0, run.execute("ticlient", "--connect", primaryBind, "--connect", backupBind, "--retries", "8",
                 "--service", "echo", body), run.err.toString());
         return run.out.toString().lines().toList();
     }
 
     @Test
     void aLockedStoreExitsBeforeJoiningThePair() throws Exception {
-        String bind = freeEndpoint();
         try (TitanicStore held = TitanicStore.open(TitanicStoreConfig.of(primaryStore))) {
             CliRun run = new CliRun();
-            assertEquals(TitanicCommand.EXIT_FATAL, run.execute("broker", "--ha", "primary", "--bind", bind,
-                    "--ha-local", freeEndpoint(), "--ha-peer", freeEndpoint(), "--titanic", "--store",
+            assertEquals(TitanicCommand.EXIT_FATAL, run.execute("broker", "--ha", "primary", "--bind", primaryBind,
+                    "--ha-local", primaryState, "--ha-peer", backupState, "--titanic", "--store",
                     primaryStore.toString()));
             assertTrue(run.err.toString().contains("error: ") && run.err.toString().contains("titanic.lock"),
                     run.err.toString());
         }
         // Nothing stayed bound: the same endpoint serves the next start.
-        Server primary = start("primary", bind, freeEndpoint(), freeEndpoint(), primaryStore);
-        primary.stop();
+        startPrimary(primaryStore).stop();
     }
 
     @Test
