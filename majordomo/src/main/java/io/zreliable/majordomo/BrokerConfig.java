@@ -19,6 +19,10 @@ import java.util.List;
  *   <li>{@code requestTtl}: a request that waited longer than this for a worker is discarded (its client has given
  *       up or retried long ago) and counted as {@code request expired}.</li>
  *   <li>{@code maxWorkers}: a READY beyond it is answered with DISCONNECT (the worker backs off and retries).</li>
+ *   <li>{@code maxMessageBytes}: a client request larger than this (all frames) is dropped and counted
+ *       ({@code message too large}); a worker whose REPLY is larger gets DISCONNECT (its client's retry will meet the
+ *       same limit, so the client times out). A single frame beyond it makes JeroMQ drop the connection before the
+ *       message is even read.</li>
  *   <li>{@code maxServices}: a request or READY naming a new service beyond it is dropped (the worker gets
  *       DISCONNECT). Services with neither workers nor queued requests are forgotten, so this bounds live ones.</li>
  * </ul>
@@ -34,6 +38,7 @@ public final class BrokerConfig {
     private final int maxWorkers;
     private final int maxServices;
     private final Duration requestTtl;
+    private final int maxMessageBytes;
 
     private BrokerConfig(Builder b) {
         List<String> given = b.endpoints.isEmpty() ? List.of(DEFAULT_ENDPOINT) : b.endpoints;
@@ -48,6 +53,7 @@ public final class BrokerConfig {
         this.maxWorkers = Require.positive(b.maxWorkers, "max workers");
         this.maxServices = Require.positive(b.maxServices, "max services");
         this.requestTtl = Require.positive(b.requestTtl, "request ttl");
+        this.maxMessageBytes = Require.positive(b.maxMessageBytes, "max message bytes");
     }
 
     public static Builder builder() {
@@ -82,11 +88,16 @@ public final class BrokerConfig {
         return requestTtl;
     }
 
+    /** Largest client request or worker reply, in bytes over all frames. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
     @Override
     public String toString() {
         return "BrokerConfig[endpoints=" + endpoints + ", " + heartbeat + ", maxQueuePerService=" + maxQueuePerService
                 + ", maxQueue=" + maxQueue + ", maxWorkers=" + maxWorkers + ", maxServices=" + maxServices
-                + ", requestTtl=" + requestTtl.toMillis() + "ms]";
+                + ", requestTtl=" + requestTtl.toMillis() + "ms, maxMessageBytes=" + maxMessageBytes + "]";
     }
 
     public static final class Builder {
@@ -97,6 +108,7 @@ public final class BrokerConfig {
         private int maxWorkers = 10_000;
         private int maxServices = 1_000;
         private Duration requestTtl = Duration.ofSeconds(60);
+        private int maxMessageBytes = 16 * 1024 * 1024;
 
         private Builder() {
         }
@@ -139,6 +151,12 @@ public final class BrokerConfig {
 
         public Builder requestTtl(Duration ttl) {
             this.requestTtl = ttl;
+            return this;
+        }
+
+        /** Largest request or reply accepted, in bytes over all frames (default 16 MiB). */
+        public Builder maxMessageBytes(int max) {
+            this.maxMessageBytes = max;
             return this;
         }
 

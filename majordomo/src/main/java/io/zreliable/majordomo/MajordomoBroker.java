@@ -1,5 +1,6 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.Clock;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
 import io.zreliable.common.Sockets;
@@ -42,7 +43,7 @@ public final class MajordomoBroker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final ZContext context = new ZContext();
-    private final Reactor reactor = new Reactor();
+    private final Reactor reactor;
     private final List<String> bound = new ArrayList<>();
     private volatile BrokerEngine engine;
     private ZMQ.Socket socket;
@@ -50,7 +51,13 @@ public final class MajordomoBroker implements AutoCloseable {
     private boolean closed;
 
     public MajordomoBroker(BrokerConfig config) {
+        this(config, Clock.system());
+    }
+
+    /** With a given clock for heartbeats, expiry and request TTL (tests pass a {@code ManualClock}). */
+    MajordomoBroker(BrokerConfig config, Clock clock) {
         this.config = Require.notNull(config, "broker config");
+        this.reactor = new Reactor(clock);
     }
 
     /**
@@ -63,6 +70,8 @@ public final class MajordomoBroker implements AutoCloseable {
             throw new IllegalStateException(closed ? "broker is closed" : "broker is already started");
         }
         socket = Sockets.create(context, SocketType.ROUTER);
+        // No single frame may exceed the whole-message limit: JeroMQ drops such a connection before reading it all.
+        socket.setMaxMsgSize(config.maxMessageBytes());
         for (String endpoint : config.endpoints()) {
             try {
                 if (!socket.bind(endpoint)) {
