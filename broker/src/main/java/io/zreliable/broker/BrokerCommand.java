@@ -51,6 +51,9 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log the broker's decisions (drops, workers) at debug.")
     boolean verbose;
 
+    @Mixin
+    CurveServerOptions curve = new CurveServerOptions();
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
@@ -61,7 +64,7 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         BrokerConfig config = BrokerConfig.builder().bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
-                .requestTtl(Duration.ofMillis(requestTtlMillis)).build();
+                .requestTtl(Duration.ofMillis(requestTtlMillis)).curve(curve.keys()).build();
         MajordomoBroker broker = new MajordomoBroker(config);
         try {
             broker.start();

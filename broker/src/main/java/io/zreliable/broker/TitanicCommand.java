@@ -1,5 +1,6 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.CurveClientKeys;
 import io.zreliable.titanic.Titanic;
 import io.zreliable.titanic.TitanicConfig;
 import io.zreliable.titanic.TitanicStoreConfig;
@@ -42,11 +43,14 @@ final class TitanicCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat = new HeartbeatOptions();
 
+    @Mixin
+    CurveClientOptions curve = new CurveClientOptions();
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
     public Integer call() throws Exception {
-        TitanicConfig config = titanic.config(connect, heartbeat);
+        TitanicConfig config = titanic.config(connect, heartbeat, curve.keys());
         return run(config, spec, lifetime);
     }
 
@@ -81,11 +85,12 @@ final class TitanicCommand implements Callable<Integer> {
                 description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
         int maxRequests;
 
-        TitanicConfig config(String endpoint, HeartbeatOptions heartbeat) {
+        TitanicConfig config(String endpoint, HeartbeatOptions heartbeat, CurveClientKeys curve) {
             return TitanicConfig.builder(TitanicStoreConfig.builder(store).maxEntries(maxRequests).build())
                     .connect(endpoint)
                     .heartbeat(heartbeat.toConfig())
                     .requestTimeout(Duration.ofMillis(requestTimeoutMs))
+                    .curve(curve)
                     .build();
         }
     }
