@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
@@ -49,6 +50,8 @@ public final class BinaryStar implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryStar.class);
     /** State messages are idempotent: a short queue is plenty, and a stuck peer must not cost memory. */
     private static final int STATE_HWM = 100;
+    /** How long a connection to the peer may take to complete its handshake before it is retried. */
+    static final int HANDSHAKE_MS = 1000;
     /** After a fatal error, the state is still published this long (at least two heartbeats) before stopping. */
     private static final long FATAL_GRACE_MIN_MS = 500;
     private static final Runnable NOTHING = () -> {
@@ -74,6 +77,11 @@ public final class BinaryStar implements AutoCloseable {
     private volatile boolean started;
     private boolean closed;
 
+    /**
+     * Binds the state publisher and connects the subscriber; nothing runs until {@link #start()}.
+     *
+     * @throws IllegalStateException when the state endpoint cannot be bound (e.g. it is in use)
+     */
     public BinaryStar(ZContext ctx, BinaryStarConfig config) {
         this(ctx, config, Clock.system());
     }
@@ -90,13 +98,16 @@ public final class BinaryStar implements AutoCloseable {
             pub = ctx.createSocket(SocketType.PUB);
             pub.setLinger(0);
             pub.setSndHWM(STATE_HWM);
-            pub.bind(config.local());
+            bind(pub, config.local(), "binary star state endpoint");
             this.localEndpoint = pub.getLastEndpoint();
             sub = ctx.createSocket(SocketType.SUB);
             sub.setLinger(0);
             sub.setRcvHWM(STATE_HWM);
             // Anything longer than a state number is not from a Binary Star peer: let ZeroMQ cut it off.
             sub.setMaxMsgSize(64);
+            // A connection whose ZMTP handshake stalls carries nothing until this runs out (JeroMQ's default is
+            // 30 s; we saw such stalls under load), so give up on it soon and reconnect.
+            sub.setHandshakeIvl(HANDSHAKE_MS);
             sub.subscribe(ZMQ.SUBSCRIPTION_ALL);
             sub.connect(config.peer());
         } catch (RuntimeException e) {
@@ -129,6 +140,7 @@ public final class BinaryStar implements AutoCloseable {
      * in {@link #drops()} as "not active"). One voter per server; before {@link #start()}.
      *
      * @return the bound endpoint (with the actual port if {@code endpoint} asked for {@code *})
+     * @throws IllegalStateException when the endpoint cannot be bound
      */
     public String voter(String endpoint, SocketType type, VoterHandler handler) {
         requireNotStarted();
@@ -142,7 +154,7 @@ public final class BinaryStar implements AutoCloseable {
         try {
             socket.setLinger(0);
             socket.setMaxMsgSize(config.maxRequestBytes());
-            socket.bind(endpoint);
+            bind(socket, endpoint, "binary star voter endpoint");
         } catch (RuntimeException e) {
             destroy(socket);
             throw e;
@@ -307,6 +319,24 @@ public final class BinaryStar implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("binary star is already started; configure it before start()");
         }
+    }
+
+    /** Binds, turning JeroMQ's failure (e.g. address in use) into a message that names the endpoint. */
+    private static void bind(ZMQ.Socket socket, String endpoint, String what) {
+        try {
+            if (socket.bind(endpoint)) {
+                return;
+            }
+        } catch (ZMQException e) {
+            throw new IllegalStateException("cannot bind " + what + " " + endpoint + ": " + describe(e.getErrorCode()),
+                    e);
+        }
+        throw new IllegalStateException("cannot bind " + what + " " + endpoint + ": " + describe(socket.errno()));
+    }
+
+    static String describe(int errno) {
+        ZMQ.Error error = ZMQ.Error.findByCode(errno);
+        return error == null ? "error " + errno : error.name() + " (" + error.getMessage() + ")";
     }
 
     private void destroy(ZMQ.Socket socket) {

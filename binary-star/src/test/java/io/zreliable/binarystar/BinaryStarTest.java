@@ -66,9 +66,7 @@ class BinaryStarTest extends SocketTest {
         assertEquals("hello", requestOnce(ctx, primaryVoter, "hello", ANSWER));
 
         // A passive server with a live peer does not answer: the request is dropped and counted.
-        ZMQ.Socket req = ctx.createSocket(SocketType.REQ);
-        req.setLinger(0);
-        req.connect(backupVoter);
+        ZMQ.Socket req = TestSupport.connect(ctx, SocketType.REQ, backupVoter);
         req.send("to the backup");
         await("the backup to refuse the request", () -> backup.drops().count("not active") == 1);
         assertEquals(BstarState.PASSIVE, backup.state());
@@ -108,9 +106,7 @@ class BinaryStarTest extends SocketTest {
         assertEquals(BstarState.ACTIVE, backup.state(), "the backup keeps serving");
         assertEquals("still here", requestOnce(ctx, backupVoter, "still here", ANSWER));
 
-        ZMQ.Socket req = ctx.createSocket(SocketType.REQ);
-        req.setLinger(0);
-        req.connect(restartedVoter);
+        ZMQ.Socket req = TestSupport.connect(ctx, SocketType.REQ, restartedVoter);
         req.send("to the passive primary");
         await("the passive primary to refuse", () -> restarted.drops().count("not active") == 1);
         assertEquals(BstarState.PASSIVE, restarted.state());

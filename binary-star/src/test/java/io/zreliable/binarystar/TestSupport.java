@@ -52,16 +52,26 @@ final class TestSupport {
      * Test scaffolding only: it never retries.
      */
     static String requestOnce(ZContext ctx, String endpoint, String body, Duration timeout) {
-        ZMQ.Socket req = ctx.createSocket(SocketType.REQ);
+        ZMQ.Socket req = connect(ctx, SocketType.REQ, endpoint);
         try {
-            req.setLinger(0);
             req.setReceiveTimeOut((int) timeout.toMillis());
-            req.connect(endpoint);
             req.send(body);
             return req.recvStr();
         } finally {
             ctx.destroySocket(req);
         }
+    }
+
+    /**
+     * A socket connected to {@code endpoint}, without linger, and retrying a stalled ZMTP handshake after
+     * {@link BinaryStar#HANDSHAKE_MS} instead of JeroMQ's 30 s.
+     */
+    static ZMQ.Socket connect(ZContext ctx, SocketType type, String endpoint) {
+        ZMQ.Socket socket = ctx.createSocket(type);
+        socket.setLinger(0);
+        socket.setHandshakeIvl(BinaryStar.HANDSHAKE_MS);
+        socket.connect(endpoint);
+        return socket;
     }
 
     /** Echoes each request back on the socket it came from, envelope included. */
@@ -82,10 +92,8 @@ final class TestSupport {
 
         StateRelay(ZContext ctx, String source) {
             this.ctx = ctx;
-            in = ctx.createSocket(SocketType.SUB);
-            in.setLinger(0);
+            in = connect(ctx, SocketType.SUB, source);
             in.subscribe(ZMQ.SUBSCRIPTION_ALL);
-            in.connect(source);
             out = ctx.createSocket(SocketType.PUB);
             out.setLinger(0);
             endpoint = endpoint(out.bindToRandomPort("tcp://127.0.0.1"));

@@ -54,6 +54,15 @@ public final class BrokerCommand implements Callable<Integer> {
     @Mixin
     CurveServerOptions curve = new CurveServerOptions();
 
+    @Mixin
+    HaOptions ha = new HaOptions();
+
+    @Option(names = "--titanic", description = "Also run a Titanic server (9/TSP) in this process, its store in --store.")
+    boolean titanic;
+
+    @Mixin
+    TitanicCommand.TitanicOptions titanicOptions = new TitanicCommand.TitanicOptions();
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
@@ -65,6 +74,14 @@ public final class BrokerCommand implements Callable<Integer> {
         BrokerConfig config = BrokerConfig.builder().bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
                 .requestTtl(Duration.ofMillis(requestTtlMillis)).curve(curve.keys()).build();
+        if (ha.enabled()) {
+            if (titanic) {
+                // Each server would keep its own store: requests acknowledged by one would be missing on the other.
+                throw new IllegalArgumentException("--titanic cannot be combined with --ha yet: Titanic's store is "
+                        + "not replicated between the pair; run Titanic as its own process (zreliable titanic)");
+            }
+            return ha.run(config, lifetime, spec.commandLine().getErr(), EXIT_BIND);
+        }
         MajordomoBroker broker = new MajordomoBroker(config);
         try {
             broker.start();
@@ -72,6 +89,9 @@ public final class BrokerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return EXIT_BIND;
+        }
+        if (titanic) {
+            return TitanicCommand.runBeside(broker, titanicOptions, heartbeat, spec, lifetime);
         }
         lifetime.runUntilStopped(broker, "broker");
         return 0;

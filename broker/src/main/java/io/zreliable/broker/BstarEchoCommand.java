@@ -7,6 +7,7 @@ import io.zreliable.binarystar.Role;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code zreliable bstar-echo}: one server of a Binary Star pair of echo servers. Clients send requests to
  * {@code --bind}; only the active server answers. Exits 1 with a message on a fatal pair error (both primary, both
- * backup, split brain), 0 on SIGTERM.
+ * backup, split brain) or an endpoint it cannot bind, 0 on SIGTERM.
  */
 @Command(
         name = "bstar-echo",
@@ -33,7 +34,10 @@ import picocli.CommandLine.Spec;
         })
 final class BstarEchoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BstarEchoCommand.class);
+    /** Exit code on a fatal pair error (both primary, both backup, split brain). */
     static final int EXIT_FATAL = 1;
+    /** Exit code when an endpoint cannot be bound. */
+    static final int EXIT_BIND = 1;
 
     @Spec
     private CommandSpec spec;
@@ -69,52 +73,61 @@ final class BstarEchoCommand implements Callable<Integer> {
             description = "How often the servers exchange states; the peer is dead after two (default: ${DEFAULT-VALUE}).")
     private long heartbeatMs;
 
+    final ServiceLifetime lifetime = new ServiceLifetime();
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         BinaryStarConfig config = BinaryStarConfig.builder()
                 .role(role.role())
                 .local(local)
                 .peer(peer)
                 .heartbeatMillis(heartbeatMs)
                 .build();
-        try (ZContext ctx = new ZContext(); BinaryStar star = new BinaryStar(ctx, config)) {
-            String endpoint = star.voter(bind, SocketType.ROUTER, (socket, request) -> request.send(socket));
+        PrintWriter err = spec.commandLine().getErr();
+        try (ZContext ctx = new ZContext()) {
+            BinaryStar star;
+            String endpoint;
+            try {
+                star = new BinaryStar(ctx, config);
+            } catch (IllegalStateException e) {
+                return fail(err, e.getMessage(), EXIT_BIND);
+            }
+            try {
+                endpoint = star.voter(bind, SocketType.ROUTER, (socket, request) -> request.send(socket));
+            } catch (IllegalStateException e) {
+                star.close();
+                return fail(err, e.getMessage(), EXIT_BIND);
+            }
             star.onActive(() -> LOG.info("active: answering clients on {}", endpoint));
             star.onPassive(() -> LOG.info("passive: standing by for the peer at {}", config.peer()));
-            Thread hook = new Thread(star::close, "bstar-echo-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                star.start();
-                LOG.info("bstar-echo {} ready on {} (state on {}, peer {})",
-                        config.role().name().toLowerCase(Locale.ROOT), endpoint, star.localEndpoint(), config.peer());
-                return awaitTermination(star, spec.commandLine().getErr());
-            } finally {
-                removeHook(hook);
-            }
+            star.termination().whenComplete((ignored, failure) -> lifetime.stop());
+            star.start();
+            LOG.info("bstar-echo {} ready on {} (state on {}, peer {})", config.role().name().toLowerCase(Locale.ROOT),
+                    endpoint, star.localEndpoint(), config.peer());
+            lifetime.runUntilStopped(star, "bstar-echo");
+            return exitCode(star.termination(), err);
         }
     }
 
-    /** Drops a shutdown hook once it is not needed; during shutdown that is refused, and the hook runs anyway. */
-    static void removeHook(Thread hook) {
+    /**
+     * The exit code of a stopped Binary Star server: 0 when it was closed, {@link #EXIT_FATAL} (with the reason on
+     * {@code err}) when it stopped on a fatal pair error.
+     */
+    static int exitCode(CompletableFuture<Void> termination, PrintWriter err) {
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            LOG.debug("shutting down: the hook stays", e);
-        }
-    }
-
-    /** Waits until the server stops: 0 when closed (SIGTERM), {@link #EXIT_FATAL} with a message on a fatal error. */
-    static int awaitTermination(BinaryStar star, PrintWriter err) {
-        try {
-            star.termination().join();
+            termination.join();
             return 0;
         } catch (CompletionException e) {
             if (e.getCause() instanceof BinaryStarException) {
-                err.println("error: " + e.getCause().getMessage());
-                err.flush();
-                return EXIT_FATAL;
+                return fail(err, e.getCause().getMessage(), EXIT_FATAL);
             }
             throw e;
         }
+    }
+
+    static int fail(PrintWriter err, String message, int exit) {
+        err.println("error: " + message);
+        err.flush();
+        return exit;
     }
 }

@@ -1,6 +1,8 @@
 package io.zreliable.broker;
 
 import io.zreliable.common.CurveClientKeys;
+import io.zreliable.common.CurveServerKeys;
+import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.titanic.Titanic;
 import io.zreliable.titanic.TitanicConfig;
 import io.zreliable.titanic.TitanicStoreConfig;
@@ -59,16 +61,59 @@ final class TitanicCommand implements Callable<Integer> {
      * file) if it cannot start. Shared with {@code broker --titanic}.
      */
     static int run(TitanicConfig config, CommandSpec spec, ServiceLifetime lifetime) throws Exception {
-        Titanic server;
-        try {
-            server = Titanic.start(config);
-        } catch (TitanicStoreException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage());
-            spec.commandLine().getErr().flush();
+        Titanic server = startOrReport(config, spec);
+        if (server == null) {
             return EXIT_FATAL;
         }
         lifetime.runUntilStopped(server, "titanic");
         return 0;
+    }
+
+    /**
+     * {@code broker --titanic}: runs Titanic beside {@code broker}, connected to its first endpoint, until stopped;
+     * then closes Titanic before the broker. If the store cannot be opened, closes the broker and exits
+     * {@link #EXIT_FATAL} with the store's error.
+     */
+    static int runBeside(MajordomoBroker broker, TitanicOptions options, HeartbeatOptions heartbeat,
+            CommandSpec spec, ServiceLifetime lifetime) throws Exception {
+        TitanicConfig config;
+        try {
+            // Beside a CURVE broker, Titanic speaks CURVE with the broker's own key pair, which the broker trusts.
+            config = options.config(connectable(broker.endpoints().get(0)), heartbeat,
+                    broker.config().curve().map(CurveServerKeys::selfClient).orElse(null));
+        } catch (IllegalArgumentException e) {
+            broker.close();
+            throw e;
+        }
+        Titanic server = startOrReport(config, spec);
+        if (server == null) {
+            broker.close();
+            return EXIT_FATAL;
+        }
+        lifetime.runUntilStopped(() -> {
+            try {
+                server.close();
+            } finally {
+                broker.close();
+            }
+        }, "broker and titanic");
+        return 0;
+    }
+
+    /** Starts Titanic; null after printing the store's error (which names the file) if the store cannot open. */
+    private static Titanic startOrReport(TitanicConfig config, CommandSpec spec) {
+        try {
+            return Titanic.start(config);
+        } catch (TitanicStoreException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return null;
+        }
+    }
+
+    /** A bound endpoint as one can connect to it: a wildcard address becomes the loopback address. */
+    static String connectable(String bound) {
+        return bound.replaceFirst("^tcp://(\\*|0\\.0\\.0\\.0|\\[::\\]|\\[::0\\]):", "tcp://127.0.0.1:");
     }
 
     /** The Titanic flags shared by {@code titanic} and {@code broker --titanic}. */

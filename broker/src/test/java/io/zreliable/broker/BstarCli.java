@@ -1,22 +1,18 @@
 package io.zreliable.broker;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import picocli.CommandLine;
 
-/** One run of the {@code zreliable} command line in-process, with its output captured (bstar and titanic tests). */
+/** A {@link CliRun} with its output at hand (used by the titanic command tests), and free loopback endpoints. */
 final class BstarCli {
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
+    private final CliRun run = new CliRun();
+    final StringWriter out = run.out;
+    final StringWriter err = run.err;
 
     int execute(String... args) {
-        CommandLine cli = ZReliableCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return run.execute(args);
     }
 
     /** A loopback endpoint on a port free right now. */

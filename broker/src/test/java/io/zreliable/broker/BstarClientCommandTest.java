@@ -14,7 +14,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 
 class BstarClientCommandTest {
-    private final BstarCli run = new BstarCli();
+    private final CliRun run = new CliRun();
 
     private static BinaryStar echo(ZContext ctx, Role role, String local, String peer, String voter) {
         BinaryStar star = new BinaryStar(ctx, BinaryStarConfig.builder().role(role).local(local).peer(peer)

@@ -12,12 +12,12 @@ class BstarEchoCommandTest {
 
     @Test
     void roleIsRequiredAndExclusive() {
-        BstarCli run = new BstarCli();
+        CliRun run = new CliRun();
         assertEquals(2, run.execute("bstar-echo", "--bind", "tcp://127.0.0.1:5001", "--local", "tcp://127.0.0.1:5003",
                 "--peer", "tcp://127.0.0.1:5004"));
         assertTrue(run.err.toString().contains("--primary"), run.err.toString());
 
-        BstarCli both = new BstarCli();
+        CliRun both = new CliRun();
         assertEquals(2, both.execute("bstar-echo", "--primary", "--backup", "--bind", "tcp://127.0.0.1:5001",
                 "--local", "tcp://127.0.0.1:5003", "--peer", "tcp://127.0.0.1:5004"));
         assertTrue(both.err.toString().contains("mutually exclusive"), both.err.toString());
@@ -25,13 +25,13 @@ class BstarEchoCommandTest {
 
     @Test
     void badValuesAreUsageErrorsWithAMessage() {
-        BstarCli run = new BstarCli();
+        CliRun run = new CliRun();
         assertEquals(2, run.execute("bstar-echo", "--primary", "--bind", "tcp://127.0.0.1:5001",
                 "--local", "tcp://127.0.0.1:5003", "--peer", "tcp://127.0.0.1:5004", "--heartbeat-ms", "0"));
         assertTrue(run.err.toString().contains("error: binary star heartbeat must be > 0 ms, was 0 ms"),
                 run.err.toString());
 
-        BstarCli endpoint = new BstarCli();
+        CliRun endpoint = new CliRun();
         assertEquals(2, endpoint.execute("bstar-echo", "--backup", "--bind", "tcp://127.0.0.1:5001",
                 "--local", "localhost:5003", "--peer", "tcp://127.0.0.1:5004"));
         assertTrue(endpoint.err.toString().contains("is not a ZeroMQ endpoint"), endpoint.err.toString());
@@ -41,15 +41,15 @@ class BstarEchoCommandTest {
     void twoPrimariesBothExitNonZeroWithAClearMessage() throws Exception {
         String a = freeEndpoint();
         String b = freeEndpoint();
-        BstarCli one = new BstarCli();
-        BstarCli two = new BstarCli();
+        CliRun one = new CliRun();
+        CliRun two = new CliRun();
         CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> one.execute("bstar-echo", "--primary",
                 "--bind", freeEndpoint(), "--local", a, "--peer", b, "--heartbeat-ms", "50"));
         CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> two.execute("bstar-echo", "--primary",
                 "--bind", freeEndpoint(), "--local", b, "--peer", a, "--heartbeat-ms", "50"));
         assertEquals(BstarEchoCommand.EXIT_FATAL, first.get(10, TimeUnit.SECONDS));
         assertEquals(BstarEchoCommand.EXIT_FATAL, second.get(10, TimeUnit.SECONDS));
-        for (BstarCli run : new BstarCli[] {one, two}) {
+        for (CliRun run : new CliRun[] {one, two}) {
             assertTrue(run.err.toString().contains("error: fatal configuration error: both servers of the pair are "
                     + "configured as primary"), run.err.toString());
         }

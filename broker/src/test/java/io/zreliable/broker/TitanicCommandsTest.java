@@ -63,6 +63,46 @@ class TitanicCommandsTest {
     }
 
     @Test
+    void brokerWithTitanicRunsBothInOneProcess() throws Exception {
+        CliRun brokerRun = new CliRun();
+        String bind = BstarCli.freeEndpoint();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> brokerRun.execute("broker",
+                "--bind", bind, "--titanic", "--store", dir.toString(), "--heartbeat-ms", "100"));
+        BrokerCommand broker = brokerRun.command("broker", BrokerCommand.class);
+        try {
+            assertTrue(broker.lifetime.awaitStarted(Duration.ofSeconds(30)), "broker did not start: " + brokerRun.err);
+            WorkerConfig echo = WorkerConfig.builder("echo").connect(bind).heartbeat(HEARTBEAT).build();
+            try (MajordomoWorker worker = new MajordomoWorker(echo, request -> request).start()) {
+                BstarCli run = new BstarCli();
+                assertEquals(0, run.execute("ticlient", "--connect", bind, "--service", "echo", "in one process"),
+                        run.err.toString());
+                assertEquals(List.of("in one process"), run.out.toString().lines().toList());
+            }
+        } finally {
+            broker.lifetime.stop();
+        }
+        assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+        assertTrue(Files.exists(dir.resolve("titanic-a.db")), "store in --store");
+    }
+
+    @Test
+    void brokerWithTitanicAndALockedStoreExitsWithTheFileName() {
+        try (TitanicStore held = TitanicStore.open(TitanicStoreConfig.of(dir))) {
+            CliRun run = new CliRun();
+            assertEquals(TitanicCommand.EXIT_FATAL, run.execute("broker", "--bind", "tcp://127.0.0.1:*",
+                    "--titanic", "--store", dir.toString()));
+            assertTrue(run.err.toString().contains("titanic.lock"), run.err.toString());
+        }
+    }
+
+    @Test
+    void wildcardEndpointsAreConnectedOnLoopback() {
+        assertEquals("tcp://127.0.0.1:5555", TitanicCommand.connectable("tcp://0.0.0.0:5555"));
+        assertEquals("tcp://127.0.0.1:5555", TitanicCommand.connectable("tcp://*:5555"));
+        assertEquals("tcp://10.0.0.1:5555", TitanicCommand.connectable("tcp://10.0.0.1:5555"));
+    }
+
+    @Test
     void ticlientNeedsAServiceAndABody() {
         BstarCli run = new BstarCli();
         assertEquals(2, run.execute("ticlient", "hello"));

@@ -7,7 +7,8 @@ import org.zeromq.ZMQ;
 
 /**
  * CURVE settings of a server (a socket that binds): its own secret certificate, and a directory of the public
- * certificates of the clients and workers it lets in (the allow-list; files may be added or removed while it runs).
+ * certificates of the clients and workers it lets in (the allow-list; files may be added or removed while it runs;
+ * the server's own public key is always let in).
  * Load with {@link #load}; call {@link #startAuthenticator} on the server's context before binding, then
  * {@link #apply} on each socket. Immutable.
  */
@@ -41,7 +42,15 @@ public final class CurveServerKeys {
      * against the allow-list. Without it JeroMQ would accept any client key, so keep it open as long as the sockets.
      */
     public ZapAuthenticator startAuthenticator(ZContext context, String name) {
-        return ZapAuthenticator.start(context, allowDirectory, name);
+        return ZapAuthenticator.start(context, allowDirectory, certificate.publicKeyZ85(), name);
+    }
+
+    /**
+     * Client keys made of the server's own key pair, for a component in the server's process (e.g. Titanic beside
+     * the broker): the server's own public key is always let in, without being in the allow-list.
+     */
+    public CurveClientKeys selfClient() {
+        return CurveClientKeys.of(certificate, certificate);
     }
 
     /** Makes {@code socket} a CURVE server with our secret key; call before bind. */

@@ -15,7 +15,7 @@ import org.zeromq.ZMsg;
 
 /**
  * The ZAP handler (RFC 27) of one {@link ZContext}, built on JeroMQ's {@link ZAuth}: a CURVE client is let in only
- * if its public key is in a certificate of the allow-list directory (re-read when files change). Refusals are
+ * if its public key is in a certificate of the allow-list directory (re-read when files change), or is the server's own. Refusals are
  * counted and logged at WARN once per key (then at debug, so a peer reconnecting in a loop cannot flood the log);
  * any other mechanism asking is refused.
  *
@@ -35,9 +35,9 @@ public final class ZapAuthenticator implements AutoCloseable {
         this.allowList = allowList;
     }
 
-    static ZapAuthenticator start(ZContext context, Path allowDirectory, String name) {
+    static ZapAuthenticator start(ZContext context, Path allowDirectory, String selfKey, String name) {
         Require.notNull(context, "context");
-        AllowList allowList = new AllowList(allowDirectory, name);
+        AllowList allowList = new AllowList(allowDirectory, selfKey, name);
         Map<String, ZAuth.Auth> mechanisms = Map.of(
                 ZMQ.Socket.Mechanism.CURVE.name(), allowList,
                 ZMQ.Socket.Mechanism.NULL.name(), new Refuse(allowList),
@@ -66,6 +66,7 @@ public final class ZapAuthenticator implements AutoCloseable {
     private static final class AllowList implements ZAuth.Auth {
         private final ZAuth.SimpleCurveAuth delegate = new ZAuth.SimpleCurveAuth();
         private final Path directory;
+        private final String selfKey;
         private final String name;
         private final LongAdder allowed = new LongAdder();
         private final LongAdder refused = new LongAdder();
@@ -76,8 +77,9 @@ public final class ZapAuthenticator implements AutoCloseable {
             }
         });
 
-        AllowList(Path directory, String name) {
+        AllowList(Path directory, String selfKey, String name) {
             this.directory = directory;
+            this.selfKey = selfKey;
             this.name = name;
         }
 
@@ -90,7 +92,7 @@ public final class ZapAuthenticator implements AutoCloseable {
         public boolean authorize(ZAuth.ZapRequest request, boolean verbose) {
             boolean ok;
             try {
-                ok = delegate.authorize(request, false);
+                ok = selfKey.equals(request.clientKey) || delegate.authorize(request, false);
             } catch (RuntimeException e) {
                 // A certificate that cannot be read must not open the door, nor stop the handler.
                 LOG.warn("{}: allow-list {} could not be checked: {}", name, directory, e.toString());

@@ -51,18 +51,43 @@ class DrillLoadTest {
     }
 
     @Test
-    void outageRunsFromTheFaultToTheFirstAnswerOfARequestSentAfterIt() {
-        DrillLoad load = DrillLoad.echo("d");
-        DrillLoad.Request before = load.send();
-        long fault = System.nanoTime();
-        assertEquals(-1, load.outageMillis(fault));
-        load.replied(before, before.body()); // sent before the fault: does not end the outage
-        assertEquals(-1, load.outageMillis(fault));
-        DrillLoad.Request after = load.send();
-        load.replied(after, after.body());
-        assertTrue(load.outageMillis(fault) >= 0);
-        assertEquals(1, load.answeredSentAfter(fault));
-        assertEquals(2, load.answeredCount());
+    void outageIsTheLongestSilenceBetweenAnswersAroundTheFault() {
+        long[] now = {1_000_000_000L};
+        DrillLoad load = new DrillLoad("d", body -> body, () -> now[0]);
+        DrillLoad.Request a = load.send();
+        DrillLoad.Request b = load.send();
+        DrillLoad.Request c = load.send();
+        DrillLoad.Request d = load.send();
+        now[0] += ms(10);
+        load.replied(a, a.body());
+        long fault = now[0] + ms(10);
+        assertEquals(-1, load.outageMillis(fault), "nothing answered after the fault yet");
+        now[0] += ms(500);
+        load.replied(b, b.body());  // 500 ms after the last answer before the fault
+        now[0] += ms(20);
+        load.replied(c, c.body());
+        now[0] += ms(700);
+        load.replied(d, d.body());  // a longer silence after the fault counts too
+        assertEquals(700, load.outageMillis(fault));
+        assertEquals(1230, load.longestWaitMillis());
+        assertEquals(4, load.answeredSentAfter(1_000_000_000L));
+        assertEquals(0, load.answeredSentAfter(1_000_000_001L));
+        assertEquals(4, load.answeredCount());
+    }
+
+    @Test
+    void outageOfALoadFirstAnsweredAfterTheFaultRunsFromTheFault() {
+        long[] now = {5_000_000_000L};
+        DrillLoad load = new DrillLoad("d", body -> body, () -> now[0]);
+        long fault = now[0];
+        DrillLoad.Request a = load.send();
+        now[0] += ms(42);
+        load.replied(a, a.body());
+        assertEquals(42, load.outageMillis(fault));
+    }
+
+    private static long ms(long millis) {
+        return millis * 1_000_000L;
     }
 
     @Test

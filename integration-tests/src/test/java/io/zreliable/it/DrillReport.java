@@ -1,6 +1,7 @@
 package io.zreliable.it;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,13 +41,16 @@ final class DrillReport {
     static final String HEADER = "| drill | sent | answered | failed | lost | duplicated | outage_ms | notes |";
     static final String SEPARATOR = "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |";
 
-    private static final DrillReport SHARED = new DrillReport(Drills.reportFile());
+    private static final DrillReport SHARED = new DrillReport(Drills.reportFile(), System.out);
 
     private final Path file;
+    private final PrintStream console;
     private final List<Row> rows = new ArrayList<>();
 
-    DrillReport(Path file) {
+    /** A report written to {@code file} and printed to {@code console}. */
+    DrillReport(Path file, PrintStream console) {
         this.file = file;
+        this.console = console;
     }
 
     /** The report of this test run (target/drill-report.md). */
@@ -56,7 +60,7 @@ final class DrillReport {
 
     /** Prints the row's report line, adds it, rewrites the file and prints the table so far. */
     synchronized void add(Row row) {
-        System.out.println(row.line());
+        console.println(row.line());
         rows.add(row);
         String table = table();
         try {
@@ -65,7 +69,8 @@ final class DrillReport {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the drill report " + file, e);
         }
-        System.out.print("Drill report (" + file + "):\n" + table);
+        console.print("Drill report (" + file + "):\n" + table);
+        console.flush();
     }
 
     synchronized String table() {

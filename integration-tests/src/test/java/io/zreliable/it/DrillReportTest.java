@@ -1,7 +1,11 @@
 package io.zreliable.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +17,8 @@ class DrillReportTest {
     @Test
     void writesAMarkdownTableWithOneRowPerDrill(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sub/drill-report.md");
-        DrillReport report = new DrillReport(file);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        DrillReport report = new DrillReport(file, new PrintStream(console, true, StandardCharsets.UTF_8));
         DrillLoad load = DrillLoad.echo("x");
         DrillLoad.Request r = load.send();
         load.replied(r, r.body());
@@ -26,7 +31,11 @@ class DrillReportTest {
                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
                 "| broker kill -9 | 1 | 1 | 0 | 0 | 0 | 812 | a\\|b |",
                 "| sigterm | 5 | 5 | 0 | 0 | 0 | - |  |"), lines);
-        assertEquals("DRILL sigterm: sent=5 answered=5 failed=0 lost=0 duplicated=0 outage_ms=-",
-                new DrillReport.Row("sigterm", 5, 5, 0, 0, 0, -1, "").line());
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith("DRILL broker kill -9: sent=1 answered=1 failed=0 lost=0 duplicated=0 "
+                + "outage_ms=812 (a|b)\n"), printed);
+        assertTrue(printed.contains("DRILL sigterm: sent=5 answered=5 failed=0 lost=0 duplicated=0 outage_ms=-\n"),
+                printed);
+        assertTrue(printed.endsWith(String.join("\n", lines) + "\n"), "the table is printed too: " + printed);
     }
 }

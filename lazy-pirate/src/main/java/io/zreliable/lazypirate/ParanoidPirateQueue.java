@@ -8,6 +8,8 @@ import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
-import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -30,7 +31,9 @@ import org.zeromq.ZMsg;
  * As in the Guide's queue, any message from a worker makes it ready again: a worker heartbeats only between
  * requests, so a heartbeat from a busy worker means it dropped its request. An unknown worker that heartbeats or
  * replies (e.g. after this queue restarted) is adopted as idle.</li>
- * <li>The queue sends HEARTBEAT to every known worker once per interval.</li>
+ * <li>The queue sends HEARTBEAT to every known worker once per interval. The backend is a ZMQ_ROUTER_MANDATORY
+ * socket: a worker whose connection is gone is forgotten as soon as a heartbeat or request cannot be routed to it,
+ * and the request goes to the next idle worker instead of being lost.</li>
  * <li>Requests that find no idle worker wait in a FIFO backlog of at most {@code maxBacklog}, for at most
  * {@code maxBacklogAge}; a request that finds it full, or waits longer, is dropped and counted ("backlog full",
  * "backlog expired"), and the client's retry takes over.</li>
@@ -52,8 +55,6 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     public static final String DROP_TOO_MANY_WORKERS = "too many workers";
 
     private static final Logger LOG = LoggerFactory.getLogger(ParanoidPirateQueue.class);
-    /** Deepest address stack accepted in front of a request's empty delimiter. */
-    private static final int MAX_ENVELOPE_FRAMES = 16;
 
     private final String frontendEndpoint;
     private final String backendEndpoint;
@@ -67,12 +68,16 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     private final RequestBacklog backlog;
     private ZMQ.Socket frontend;
     private ZMQ.Socket backend;
+    private BackendSender workers;
+    private volatile String boundFrontend;
+    private volatile String boundBackend;
     private volatile boolean running;
     private boolean closed;
     private long requestsReceived;
     private long requestsDispatched;
     private long repliesForwarded;
     private long workersExpired;
+    private long workersDisconnected;
 
     private ParanoidPirateQueue(Builder builder) {
         this.frontendEndpoint = Endpoints.require(builder.frontend, "frontend endpoint");
@@ -106,6 +111,10 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             close();
             throw e;
         }
+        // Read once here: socket options belong to the socket's thread, the getters below may run on any thread.
+        boundFrontend = frontend.getLastEndpoint();
+        boundBackend = backend.getLastEndpoint();
+        workers = new BackendSender(backend);
         reactor.register(frontend, s -> onFrontend());
         reactor.register(backend, s -> onBackend());
         reactor.scheduleRepeating(heartbeat.intervalMillis(), this::onHeartbeatTick);
@@ -118,12 +127,14 @@ public final class ParanoidPirateQueue implements AutoCloseable {
 
     /** The frontend's bound endpoint, with the actual port when bound to {@code *}. */
     public String frontendEndpoint() {
-        return frontend == null ? frontendEndpoint : frontend.getLastEndpoint();
+        String bound = boundFrontend;
+        return bound == null ? frontendEndpoint : bound;
     }
 
     /** The backend's bound endpoint, with the actual port when bound to {@code *}. */
     public String backendEndpoint() {
-        return backend == null ? backendEndpoint : backend.getLastEndpoint();
+        String bound = boundBackend;
+        return bound == null ? backendEndpoint : bound;
     }
 
     /** A consistent snapshot, taken on the queue's thread while it runs. Safe from any thread. */
@@ -177,7 +188,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         if (request == null) {
             return;
         }
-        if (!isAddressedMessage(request)) {
+        if (!PppProtocol.isAddressed(request)) {
             drops.drop(DROP_MALFORMED_REQUEST, request);
             return;
         }
@@ -186,9 +197,8 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             return;
         }
         requestsReceived++;
-        WorkerPool.Worker worker = pool.nextIdle();
-        if (worker != null) {
-            dispatch(worker, request);
+        if (dispatch(request)) {
+            request.destroy();
         } else {
             backlog.offer(request);
         }
@@ -207,7 +217,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         WorkerPool.Worker worker = pool.touch(id);
         if (msg.size() == 1) {
             onCommand(id, worker, PppProtocol.commandOf(msg.getFirst()));
-        } else if (isAddressedMessage(msg)) {
+        } else if (PppProtocol.isAddressed(msg)) {
             repliesForwarded++;
             msg.send(frontend);
             becomeIdle(id, worker);
@@ -249,27 +259,47 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         } else {
             pool.release(worker);
         }
-        while (!backlog.isEmpty() && pool.hasIdle()) {
-            ZMsg request = backlog.poll();
-            if (request != null) {
-                dispatch(pool.nextIdle(), request);
+        while (pool.hasIdle()) {
+            ZMsg request = backlog.peek();
+            if (request == null || !dispatch(request)) {
+                return;
             }
+            backlog.removeFirst().destroy();
         }
     }
 
-    private void dispatch(WorkerPool.Worker worker, ZMsg request) {
-        request.push(worker.id);
-        request.send(backend);
-        requestsDispatched++;
+    /**
+     * Hands {@code request} (left intact) to the least recently used idle worker that can take it, forgetting
+     * workers found disconnected on the way. False when no idle worker took it.
+     */
+    private boolean dispatch(ZMsg request) {
+        WorkerPool.Worker worker;
+        while ((worker = pool.nextIdle()) != null) {
+            if (workers.send(worker.id, request)) {
+                requestsDispatched++;
+                return true;
+            }
+            forgetDisconnected(worker);
+        }
+        return false;
+    }
+
+    private void forgetDisconnected(WorkerPool.Worker worker) {
+        pool.remove(worker);
+        workersDisconnected++;
+        LOG.info("worker {} is disconnected; forgotten", Frames.printable(worker.id));
     }
 
     /** Once per interval: heartbeat every worker, and drop backlog requests too old to serve. */
     private void onHeartbeatTick() {
         backlog.purgeExpired();
+        List<WorkerPool.Worker> unreachable = new ArrayList<>();
         pool.forEach(worker -> {
-            backend.sendMore(worker.id);
-            backend.send(new byte[] {PppProtocol.HEARTBEAT}, 0);
+            if (!workers.heartbeat(worker.id)) {
+                unreachable.add(worker);
+            }
         });
+        unreachable.forEach(this::forgetDisconnected);
     }
 
     private void onWorkerExpired(WorkerPool.Worker worker) {
@@ -278,24 +308,9 @@ public final class ParanoidPirateQueue implements AutoCloseable {
                 heartbeat.expiry().toMillis(), worker.busy ? "; its request is lost, the client will retry" : "");
     }
 
-    /** True for [address...][empty][content, 1 or more frames], with at least one address frame. */
-    private static boolean isAddressedMessage(ZMsg msg) {
-        int index = 0;
-        for (ZFrame frame : msg) {
-            if (index > MAX_ENVELOPE_FRAMES) {
-                return false;
-            }
-            if (frame.size() == 0) {
-                return index > 0 && index < msg.size() - 1;
-            }
-            index++;
-        }
-        return false;
-    }
-
     private QueueStats snapshot() {
         return new QueueStats(pool.size(), pool.idleCount(), backlog.size(), requestsReceived, requestsDispatched,
-                repliesForwarded, workersExpired, drops.snapshot());
+                repliesForwarded, workersExpired, workersDisconnected, drops.snapshot());
     }
 
     /** Settings of a {@link ParanoidPirateQueue}; {@link #build()} validates them. */

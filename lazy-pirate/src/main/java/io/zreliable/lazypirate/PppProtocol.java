@@ -13,6 +13,9 @@ public final class PppProtocol {
     /** HEARTBEAT, sent both ways at the agreed interval (0x02). */
     public static final byte HEARTBEAT = 0x02;
 
+    /** Deepest address stack accepted in front of a REQUEST's or REPLY's empty delimiter. */
+    static final int MAX_ADDRESS_FRAMES = 16;
+
     private PppProtocol() {
     }
 
@@ -26,6 +29,23 @@ public final class PppProtocol {
     /** The command byte of a 1-byte frame, or -1 when the frame is not a 1-byte command. */
     static int commandOf(ZFrame frame) {
         return frame.size() == 1 ? frame.getData()[0] : -1;
+    }
+
+    /**
+     * True for a routed REQUEST or REPLY: an address stack of 1 to {@value #MAX_ADDRESS_FRAMES} frames, the empty
+     * delimiter, then 1 or more content frames.
+     */
+    static boolean isAddressed(ZMsg msg) {
+        int index = 0;
+        for (ZFrame frame : msg) {
+            if (frame.size() == 0) {
+                return index > 0 && index < msg.size() - 1;
+            }
+            if (++index > MAX_ADDRESS_FRAMES) {
+                return false;
+            }
+        }
+        return false;
     }
 
     static String commandName(int command) {

@@ -12,10 +12,11 @@ import java.util.Map;
  * @param requestsDispatched requests handed to a worker
  * @param repliesForwarded replies passed from workers back to clients
  * @param workersExpired workers forgotten after interval x liveness of silence
+ * @param workersDisconnected workers forgotten because a message to them could not be routed (connection gone)
  * @param drops messages dropped, by reason ("backlog full", "malformed request", ...)
  */
 public record QueueStats(int workers, int idleWorkers, int backlog, long requestsReceived, long requestsDispatched,
-        long repliesForwarded, long workersExpired, Map<String, Long> drops) {
+        long repliesForwarded, long workersExpired, long workersDisconnected, Map<String, Long> drops) {
 
     /** Messages dropped for {@code reason}, 0 when none. */
     public long dropped(String reason) {

@@ -40,11 +40,19 @@ final class RequestBacklog {
         return true;
     }
 
-    /** The oldest request still young enough to serve, or null; older ones are dropped on the way. */
-    ZMsg poll() {
+    /**
+     * The oldest request still young enough to serve, left in place (see {@link #removeFirst()}), or null; older ones
+     * are dropped on the way.
+     */
+    ZMsg peek() {
         purgeExpired();
-        Entry entry = entries.pollFirst();
+        Entry entry = entries.peekFirst();
         return entry == null ? null : entry.request();
+    }
+
+    /** Takes the oldest request out, once it was dispatched. */
+    ZMsg removeFirst() {
+        return entries.removeFirst().request();
     }
 
     /** Drops requests that waited longer than the maximum age (they sit at the front). */

@@ -99,6 +99,13 @@ final class WorkerPool {
         workers.values().forEach(action);
     }
 
+    /** Forgets {@code worker} at once (e.g. its connection is gone) and cancels its expiry. */
+    void remove(Worker worker) {
+        worker.expiry.cancel();
+        workers.remove(worker.key);
+        idle.remove(worker);
+    }
+
     /** Forgets every worker and cancels their timers. */
     void clear() {
         workers.values().forEach(w -> w.expiry.cancel());

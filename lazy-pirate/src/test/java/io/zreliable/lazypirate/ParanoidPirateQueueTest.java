@@ -111,23 +111,33 @@ class ParanoidPirateQueueTest {
     }
 
     @Test
-    void aKilledWorkerExpiresAndGetsNoMoreRequests() throws Exception {
+    void killedAndSilentWorkersAreForgottenAndGetNoMoreRequests() throws Exception {
         HeartbeatConfig fast = HeartbeatConfig.builder().intervalMillis(100).liveness(3).build();
         ParanoidPirateQueue queue = closeLater(queueBuilder().heartbeat(fast).build().start());
-        GuideWorker doomed = new GuideWorker(ctx, queue.backendEndpoint(), fast.intervalMillis());
+        GuideWorker killed = new GuideWorker(ctx, queue.backendEndpoint(), fast.intervalMillis());
+        // A hung worker: still connected, never heard from after READY.
+        ZMQ.Socket hung = ctx.createSocket(SocketType.DEALER);
+        hung.connect(queue.backendEndpoint());
+        hung.send(new byte[] {PppProtocol.READY}, 0);
         GuideWorker survivor = closeLater(new GuideWorker(ctx, queue.backendEndpoint(), fast.intervalMillis()));
-        Await.until("2 workers ready", () -> queue.stats().workers() == 2);
-        doomed.close();
-        Await.until("the killed worker expired", () -> queue.stats().workersExpired() == 1);
-        assertEquals(1, queue.stats().workers());
-        // A long timeout: any timeout here would mean a request went to the dead worker.
+        Await.until("3 workers ready", () -> queue.stats().workers() == 3, queue::stats);
+        killed.close();
+
+        // The killed worker's connection is gone: the first heartbeat that cannot be routed forgets it. The hung one
+        // expires after interval x liveness of silence.
+        Await.until("both forgotten", () -> queue.stats().workers() == 1, queue::stats);
+        QueueStats stats = queue.stats();
+        assertEquals(1, stats.workersExpired(), stats.toString());
+        assertEquals(1, stats.workersDisconnected(), stats.toString());
+
+        // A long timeout: any timeout here would mean a request went to a dead worker.
         LazyPirateClient client = closeLater(LazyPirateClient.builder().endpoints(queue.frontendEndpoint())
                 .correlation(Correlation.PLAIN).context(ctx)
                 .retryPolicy(RetryPolicy.builder().timeoutMillis(10_000).attempts(1).build()).build());
         for (int i = 0; i < 10; i++) {
             assertEquals("req-" + i, client.request("req-" + i));
         }
-        assertEquals(0, client.timeouts(), "no request was routed to the dead worker");
+        assertEquals(0, client.timeouts(), "no request was routed to a dead worker");
         assertEquals(10, survivor.requests());
     }
 

@@ -234,7 +234,7 @@ class ParanoidPirateWorkerTest {
         for (int i = 0; i < count; i++) {
             assertEquals("REQ-" + i, got.get(i), "reply " + i);
         }
-        Await.until("the dead worker expired", () -> queue.stats().workersExpired() >= 1
-                && queue.stats().workers() == 1, queue::stats);
+        Await.until("the dead worker forgotten", () -> queue.stats().workersExpired()
+                + queue.stats().workersDisconnected() >= 1 && queue.stats().workers() == 1, queue::stats);
     }
 }

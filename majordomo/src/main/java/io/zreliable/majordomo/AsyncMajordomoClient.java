@@ -10,6 +10,7 @@ import io.zreliable.common.Reactor;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.Require;
 import io.zreliable.common.RetryPolicy;
+import io.zreliable.common.Sockets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -237,7 +238,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
     }
 
     private ZMQ.Socket connect(String endpoint, Slot slot) {
-        ZMQ.Socket socket = MdpSockets.create(context, SocketType.DEALER, curve);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER, curve);
         socket.connect(endpoint);
         reactor.register(socket, readable -> onReadable(slot));
         return socket;

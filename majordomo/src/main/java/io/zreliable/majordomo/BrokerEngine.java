@@ -165,6 +165,7 @@ final class BrokerEngine {
                 }
                 case MdpProtocol.DISCONNECT -> {
                     if (worker != null) {
+                        LOG.debug("worker {} of service {} disconnected", id, worker.service.name);
                         removeWorker(worker);
                     }
                 }

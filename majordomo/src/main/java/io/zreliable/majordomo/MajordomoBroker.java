@@ -3,6 +3,7 @@ package io.zreliable.majordomo;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
 import io.zreliable.common.ZapAuthenticator;
+import io.zreliable.common.Sockets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class MajordomoBroker implements AutoCloseable {
         }
         // The ZAP handler must be up before the first connection: without one JeroMQ accepts every CURVE key.
         config.curve().ifPresent(keys -> authenticator = keys.startAuthenticator(context, "mdp-broker"));
-        socket = MdpSockets.create(context, SocketType.ROUTER);
+        socket = Sockets.create(context, SocketType.ROUTER);
         config.curve().ifPresent(keys -> keys.apply(socket));
         for (String endpoint : config.endpoints()) {
             try {

@@ -9,6 +9,7 @@ import io.zreliable.common.MessageReader;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.Require;
 import io.zreliable.common.RetryPolicy;
+import io.zreliable.common.Sockets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +41,7 @@ import org.zeromq.ZMsg;
 public final class MajordomoClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MajordomoClient.class);
 
-    private final ZContext context = new ZContext();
+    private final ZContext context;
     private final EndpointRing ring;
     private final RetryPolicy policy;
     private final DropCounter drops = new DropCounter(LOG);
@@ -59,6 +60,8 @@ public final class MajordomoClient implements AutoCloseable {
         this.ring = new EndpointRing(endpoints);
         this.policy = Require.notNull(policy, "retry policy");
         this.curve = curve;
+        // Created only once the arguments are known good, so a bad endpoint leaks nothing.
+        this.context = new ZContext();
         this.socket = open(ring.current());
     }
 
@@ -140,7 +143,7 @@ public final class MajordomoClient implements AutoCloseable {
     }
 
     private ZMQ.Socket open(String endpoint) {
-        ZMQ.Socket created = MdpSockets.create(context, SocketType.DEALER, curve);
+        ZMQ.Socket created = Sockets.create(context, SocketType.DEALER, curve);
         created.connect(endpoint);
         return created;
     }

@@ -9,6 +9,7 @@ import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.MessageReader;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
+import io.zreliable.common.Sockets;
 import io.zreliable.common.Timer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,8 +42,8 @@ import org.zeromq.ZMsg;
 public final class MajordomoWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MajordomoWorker.class);
     private static final int READ_BATCH = 64;
-    /** How long close() lets the DISCONNECT to the broker drain. */
-    private static final int CLOSE_LINGER_MS = 200;
+    /** How long a closed socket may still deliver its last DISCONNECT to the broker. */
+    private static final int LINGER_MS = 200;
 
     private final WorkerConfig config;
     private final RequestHandler handler;
@@ -76,6 +77,8 @@ public final class MajordomoWorker implements AutoCloseable {
         this.ring = new EndpointRing(config.endpoints());
         this.backoff = new Backoff(config.backoff());
         this.liveness = new Liveness(config.heartbeat(), reactor.clock());
+        // Closed sockets linger briefly, so the DISCONNECT sent before closing one still reaches the broker.
+        context.setLinger(LINGER_MS);
         this.handlerThread = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "mdp-worker-" + config.service() + "-handler");
             thread.setDaemon(true);
@@ -99,7 +102,7 @@ public final class MajordomoWorker implements AutoCloseable {
     private void connect() {
         reconnectTimer = null;
         endpoint = ring.current();
-        socket = MdpSockets.create(context, SocketType.DEALER, config.curve().orElse(null));
+        socket = Sockets.create(context, SocketType.DEALER, config.curve().orElse(null));
         socket.connect(endpoint);
         reactor.register(socket, this::drain);
         generation++;
@@ -298,7 +301,6 @@ public final class MajordomoWorker implements AutoCloseable {
                     reconnectTimer.cancel();
                 }
                 if (socket != null) {
-                    context.setLinger(CLOSE_LINGER_MS);
                     send(command(MdpProtocol.DISCONNECT));
                     closeSocket();
                 }

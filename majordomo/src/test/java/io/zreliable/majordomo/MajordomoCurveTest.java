@@ -71,6 +71,14 @@ class MajordomoCurveTest {
     }
 
     @Test
+    void theBrokersOwnKeyIsLetInWithoutBeingListed() {
+        // What broker --titanic uses for the Titanic beside it.
+        MajordomoClient self = closeLater(new MajordomoClient(List.of(endpoint), PATIENT,
+                broker.config().curve().orElseThrow().selfClient()));
+        assertEquals("self", self.send("echo", "self"));
+    }
+
+    @Test
     void unknownKeyAndPlainTextGetNothingWhileAllowedClientsKeepBeingServed() {
         MajordomoClient allowed = closeLater(new MajordomoClient(List.of(endpoint), PATIENT, keys("client")));
         assertEquals("before", allowed.send("echo", "before"));

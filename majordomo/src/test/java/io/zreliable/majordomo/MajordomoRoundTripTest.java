@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.RequestTimeoutException;
+import io.zreliable.common.RetryPolicy;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /** Broker, worker and sync client together over real TCP sockets. */
@@ -143,5 +147,55 @@ class MajordomoRoundTripTest {
         MajordomoClient retrying = kit.client(endpoint, 2_000, 5);
 
         assertEquals("ok fine", retrying.send("flaky", "fine"));
+    }
+
+    @Test
+    void aWorkerThatDiesSilentlyMidRequestExpiresAndTheRetryIsServedByAnother() throws Exception {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        // A worker that registers, takes the request, and then never says anything again (a crash).
+        ZMQ.Socket crashing = kit.dealer(endpoint);
+        MdpTestKit.workerCommand(MdpProtocol.READY, "work").send(crashing);
+        Await.until("the crashing worker registered", () -> broker.stats().workers() == 1);
+        MajordomoClient client = kit.client(endpoint, 500, 40);
+
+        CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> client.send("work", "job"));
+        ZMsg taken = MdpTestKit.receive(crashing);
+        while (taken.size() == 3) {
+            // A heartbeat: stay alive until the request comes.
+            MdpTestKit.workerCommand(MdpProtocol.HEARTBEAT).send(crashing);
+            taken = MdpTestKit.receive(crashing);
+        }
+        assertEquals(6, taken.size());
+        Await.until("the silent worker expired", () -> broker.stats().workersExpired() == 1);
+        kit.worker(endpoint, "work", request -> ZMsg.newStringMsg("done " + request.popString()));
+
+        assertEquals("done job", reply.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void workerAndClientsMoveToTheNextEndpointWhenTheFirstIsDead() throws Exception {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String live = broker.endpoints().get(0);
+        String dead = "tcp://127.0.0.1:" + MdpTestKit.freePort();
+        MajordomoWorker worker = new MajordomoWorker(WorkerConfig.builder("echo").connect(dead).connect(live)
+                .heartbeat(HeartbeatConfig.builder().intervalMillis(50).liveness(10).build())
+                .backoff(MdpTestKit.BACKOFF).build(), request -> request);
+        try (worker) {
+            worker.start();
+            // Only the second endpoint has a broker: registering there proves the worker moved on.
+            Await.until("the worker failed over to the live broker", () -> broker.stats().workers() == 1);
+
+            MajordomoClient client = new MajordomoClient(List.of(dead, live),
+                    RetryPolicy.builder().timeoutMillis(300).attempts(5).build());
+            try (client) {
+                assertEquals("sync", client.send("echo", "sync"));
+            }
+            try (AsyncMajordomoClient async = AsyncMajordomoClient.builder().connect(dead).connect(live)
+                    .connections(1).retryPolicy(RetryPolicy.builder().timeoutMillis(300)
+                            .attempts(5).build()).build()) {
+                assertEquals("async", async.send("echo", "async").get(20, TimeUnit.SECONDS));
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.RetryPolicy;
+import io.zreliable.common.Sockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,7 +21,8 @@ import org.zeromq.ZMsg;
  * deadlines.
  */
 final class MdpTestKit implements AutoCloseable {
-    static final HeartbeatConfig HEARTBEAT = HeartbeatConfig.builder().intervalMillis(100).liveness(10).build();
+    /** Fast heartbeats, but 3 s of silence before a peer counts as dead: the test machine may stall for a second. */
+    static final HeartbeatConfig HEARTBEAT = HeartbeatConfig.builder().intervalMillis(100).liveness(30).build();
     static final BackoffConfig BACKOFF = BackoffConfig.builder().initialMillis(20).maxMillis(200).build();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -61,7 +63,7 @@ final class MdpTestKit implements AutoCloseable {
 
     /** A raw DEALER connected to {@code endpoint}, for speaking (bad) MDP by hand. */
     ZMQ.Socket dealer(String endpoint) {
-        ZMQ.Socket socket = MdpSockets.create(context, SocketType.DEALER);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER);
         socket.connect(endpoint);
         return socket;
     }

@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * must therefore be idempotent (or detect repeats, e.g. by a request id in the body).
  *
  * <p>Thread contract: the index belongs to the coordinator thread; other threads only post events to it.
+ *
+ * <p>Bounds: the index holds one entry per pending request, so the store's {@code maxEntries} bounds it; at most
+ * {@code parallelism} requests are handed to delivery threads at a time; the event queue receives one event per
+ * stored or closed request and per finished delivery, and the coordinator drains it without blocking on anything
+ * else.
  */
 final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -316,6 +321,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
             }
             return EventType.DONE;
         } catch (RuntimeException e) {
+            // Includes a reply over the size limit: not stored, so the request stays pending and is retried.
             if (running) {
                 LOG.warn("delivery of {} to {} failed, will retry: {}", ticket.uuid, ticket.service, e.toString());
             }

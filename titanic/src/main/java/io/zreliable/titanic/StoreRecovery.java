@@ -53,11 +53,13 @@ final class StoreRecovery {
             case A_IN_DOUBT:
                 LOG.warn("Titanic store was not closed cleanly during batch {}; restoring {} from {}",
                         content.batch(), a.getFileName(), b.getFileName());
+                verifySource(b);
                 restore(b, a);
                 break;
             case B_IN_DOUBT:
                 LOG.warn("Titanic store was not closed cleanly during batch {}; restoring {} from {}",
                         content.batch(), b.getFileName(), a.getFileName());
+                verifySource(a);
                 restore(a, b);
                 break;
             case CLEAN:
@@ -118,6 +120,13 @@ final class StoreRecovery {
                         e);
             }
             throw e;
+        }
+    }
+
+    /** Checks the replica a repair will copy, before anything is overwritten with it. */
+    private static void verifySource(Path source) {
+        try (Replica replica = Replica.open(source)) {
+            replica.verify();
         }
     }
 

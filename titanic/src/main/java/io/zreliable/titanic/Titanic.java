@@ -104,6 +104,11 @@ public final class Titanic implements AutoCloseable {
         return services.malformed().total();
     }
 
+    /** TSP requests answered with 500 so far (store full or failed). */
+    public long failures() {
+        return services.failures().total();
+    }
+
     /** Unregisters from the broker, stops dispatching and closes the store. Idempotent. */
     @Override
     public synchronized void close() {

@@ -58,7 +58,10 @@ public final class TitanicStore implements AutoCloseable {
     private long batch;
     private long lastSeq;
     private boolean sizeAlarmRaised;
-    private long compactAbove;
+    private boolean limitRaised;
+    private boolean commitFailing;
+    private long liveAtCompaction = -1;
+    private long sizeAfterCompaction;
 
     private TitanicStore(TitanicStoreConfig config, StoreLock lock, CommitMarker marker, StoreRecovery.Opened opened) {
         this.config = config;
@@ -132,7 +135,8 @@ public final class TitanicStore implements AutoCloseable {
 
     /**
      * Stores the reply of a waiting request and takes it off the pending queue, in one commit. Completes with true,
-     * or false when the request is no longer waiting (already answered, or closed by its client).
+     * or false when the request is no longer waiting (already answered, or closed by its client); exceptionally with
+     * a {@link TitanicStoreFullException} for a reply over {@code maxRequestBytes}.
      */
     public CompletableFuture<Boolean> storeReply(String uuid, List<byte[]> reply) {
         Require.notNull(reply, "reply");
@@ -140,6 +144,12 @@ public final class TitanicStore implements AutoCloseable {
         long bytes = 0;
         for (byte[] frame : frames) {
             bytes += frame.length;
+        }
+        if (bytes > config.maxRequestBytes()) {
+            CompletableFuture<Boolean> refused = new CompletableFuture<>();
+            refused.completeExceptionally(new TitanicStoreFullException(null,
+                    "reply of " + bytes + " bytes exceeds the limit of " + config.maxRequestBytes() + " bytes"));
+            return refused;
         }
         return enqueue(new StoreOp.Done(checkedUuid(uuid), frames, bytes, new CompletableFuture<>()));
     }
@@ -173,6 +183,11 @@ public final class TitanicStore implements AutoCloseable {
      */
     public CompletableFuture<Long> compact() {
         return enqueue(new StoreOp.Compact(new CompletableFuture<>()));
+    }
+
+    /** Largest request or reply stored, in bytes (all frames). */
+    public int maxRequestBytes() {
+        return config.maxRequestBytes();
     }
 
     /** Group commits done since open (each commits both replicas). */
@@ -330,15 +345,14 @@ public final class TitanicStore implements AutoCloseable {
                 StoreOp op = writes.get(i);
                 if (op instanceof StoreOp.Submit s) {
                     if (count >= config.maxEntries()) {
-                        results[i] = new TitanicStoreFullException(config.directory(),
-                                "store holds " + count + " requests, the limit");
+                        results[i] = full("store holds " + count + " requests, the limit");
                         continue;
                     }
                     if (live + s.bytes() > config.maxLiveBytes()) {
-                        results[i] = new TitanicStoreFullException(config.directory(),
-                                "store holds " + live + " bytes, the limit is " + config.maxLiveBytes());
+                        results[i] = full("store holds " + live + " bytes, the limit is " + config.maxLiveBytes());
                         continue;
                     }
+                    limitRaised = false;
                     List<byte[]> frames = new ArrayList<>(s.body().size() + 1);
                     frames.add(Frames.utf8(s.service()));
                     frames.addAll(s.body());
@@ -375,9 +389,14 @@ public final class TitanicStore implements AutoCloseable {
                 // the marker names A: it is restored from B on the next open
             }
             TitanicStoreException error = wrap(a, e);
+            if (!commitFailing) {
+                commitFailing = true; // logged once until a commit succeeds again
+                LOG.error("Titanic store commit failed, batch refused: {}", error.getMessage());
+            }
             writes.forEach(op -> op.future().completeExceptionally(error));
             return;
         }
+        commitFailing = false;
         try {
             marker.write(CommitMarker.State.B_IN_DOUBT, next);
             for (int i = 0; i < writes.size(); i++) {
@@ -410,6 +429,15 @@ public final class TitanicStore implements AutoCloseable {
         }
     }
 
+    /** A refusal for a limit; the first of a run is logged (an alarm), the rest only counted by the caller. */
+    private TitanicStoreFullException full(String why) {
+        if (!limitRaised) {
+            limitRaised = true;
+            LOG.warn("Titanic store refuses new requests: {}; clients get 500 until requests are closed", why);
+        }
+        return new TitanicStoreFullException(config.directory(), why);
+    }
+
     @SuppressWarnings("unchecked")
     private static void complete(CompletableFuture<?> future, Object result) {
         if (result instanceof Throwable error) {
@@ -425,9 +453,11 @@ public final class TitanicStore implements AutoCloseable {
             sizeAlarmRaised = false;
             return;
         }
-        // Mostly garbage: compact, but not again until the file has doubled, so a store whose minimum size is over
-        // the alarm does not compact on every commit.
-        if (liveBytes < fileSize / 2 && fileSize >= compactAbove) {
+        // Mostly garbage: compact. Not again until the live data has halved again or the file has doubled, so a
+        // store whose minimum size is over the alarm does not compact on every commit.
+        boolean worthIt = liveAtCompaction < 0 || liveBytes < liveAtCompaction / 2
+                || fileSize >= 2 * sizeAfterCompaction;
+        if (liveBytes < fileSize / 2 && worthIt) {
             LOG.warn("Titanic store file {} is {} bytes with {} live bytes: compacting", a.file(), fileSize,
                     liveBytes);
             try {
@@ -435,7 +465,8 @@ public final class TitanicStore implements AutoCloseable {
             } catch (RuntimeException e) {
                 return; // logged; the store now refuses writes until reopened
             }
-            compactAbove = 2 * fileSize;
+            liveAtCompaction = liveBytes;
+            sizeAfterCompaction = fileSize;
             if (fileSize <= config.fileSizeAlarmBytes()) {
                 return;
             }

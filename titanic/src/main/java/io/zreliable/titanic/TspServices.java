@@ -18,8 +18,8 @@ import org.zeromq.ZMsg;
 
 /**
  * The logic of the three TSP services over a {@link TitanicStore}: each takes the MDP request body and returns the
- * reply body, always a status frame first. Malformed requests get {@code 400} (retrying cannot help) and are
- * counted; store failures and limits get {@code 500} (retry later). Nothing here throws, so a worker always
+ * reply body, always a status frame first. Malformed or oversized requests get {@code 400} (retrying cannot help)
+ * and are counted; store failures and limits get {@code 500} (retry later). Nothing here throws, so a worker always
  * answers. Thread-safe: several MDP workers may call it at once, which is what lets their requests share commits.
  */
 final class TspServices {
@@ -29,6 +29,8 @@ final class TspServices {
     private final long storeTimeoutMillis;
     private final Listener listener;
     private final DropCounter malformed = new DropCounter(LOG);
+    /** Requests answered 500; the store logs the cause once (alarm), these count each occurrence. */
+    private final DropCounter failures = new DropCounter(LOG);
 
     /** Told about requests stored and closed (the dispatcher's index follows them). */
     interface Listener {
@@ -57,8 +59,14 @@ final class TspServices {
             }
             service = Frames.text(name);
             in.expectMore("request body");
+            long bytes = name.length;
             for (ZFrame frame : in.rest()) {
                 body.add(frame.getData());
+                bytes += frame.size();
+            }
+            if (bytes > store.maxRequestBytes()) {
+                throw new MalformedMessageException("request too large",
+                        bytes + " bytes, at most " + store.maxRequestBytes() + " allowed");
             }
         } catch (MalformedMessageException e) {
             malformed.drop(e);
@@ -69,10 +77,10 @@ final class TspServices {
             listener.stored(uuid, service);
             return Frames.message(TspProtocol.OK, uuid);
         } catch (TitanicStoreFullException e) {
-            LOG.warn("refusing a request for {}: {}", service, e.getMessage());
+            failures.drop("store full", e.getMessage());
             return Frames.message(TspProtocol.ERROR);
         } catch (RuntimeException e) {
-            LOG.error("cannot store a request for {}: {}", service, e.getMessage());
+            failures.drop("store failure", e.getMessage());
             return Frames.message(TspProtocol.ERROR);
         }
     }
@@ -97,7 +105,7 @@ final class TspServices {
                     return Frames.message(TspProtocol.UNKNOWN);
             }
         } catch (RuntimeException e) {
-            LOG.error("cannot look up {}: {}", uuid, e.getMessage());
+            failures.drop("store failure", e.getMessage());
             return Frames.message(TspProtocol.ERROR);
         }
     }
@@ -113,14 +121,19 @@ final class TspServices {
             listener.closed(uuid);
             return Frames.message(TspProtocol.OK);
         } catch (RuntimeException e) {
-            LOG.error("cannot close {}: {}", uuid, e.getMessage());
+            failures.drop("store failure", e.getMessage());
             return Frames.message(TspProtocol.ERROR);
         }
     }
 
-    /** Requests refused as malformed, by reason. */
+    /** Requests refused as malformed (400), by reason. */
     DropCounter malformed() {
         return malformed;
+    }
+
+    /** Requests answered 500 (store full or failed), by reason. */
+    DropCounter failures() {
+        return failures;
     }
 
     private String readUuid(ZMsg msg, String service) {

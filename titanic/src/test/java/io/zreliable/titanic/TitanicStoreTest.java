@@ -156,6 +156,9 @@ class TitanicStoreTest {
             for (int i = 0; i < 3; i++) {
                 kept.add(await(store.submit("echo", List.of(bytes("r" + i)))));
             }
+            CompletionException replyTooBig = assertThrows(CompletionException.class,
+                    () -> store.storeReply(kept.get(0), List.of(new byte[200])).join());
+            assertInstanceOf(TitanicStoreFullException.class, replyTooBig.getCause());
             CompletionException full = assertThrows(CompletionException.class,
                     () -> store.submit("echo", List.of(bytes("one too many"))).join());
             assertInstanceOf(TitanicStoreFullException.class, full.getCause());
@@ -233,8 +236,12 @@ class TitanicStoreTest {
             }
             long peak = store.fileSizeBytes();
             assertTrue(peak > alarm, "burst should grow the file over the alarm, was " + peak);
+            List<CompletableFuture<Void>> closes = new ArrayList<>();
             for (String uuid : uuids) {
-                store.close(uuid);
+                closes.add(store.close(uuid));
+            }
+            for (CompletableFuture<Void> close : closes) {
+                await(close);
             }
             String last = await(store.submit("echo", List.of(bytes("live"))));
             System.out.printf("automatic compaction: %d -> %d bytes per replica%n", peak, store.fileSizeBytes());

@@ -188,6 +188,39 @@ class TitanicTest {
     }
 
     @Test
+    void pendingRequestsAreDeliveredInArrivalOrderAfterARestart() throws Exception {
+        TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.of(dir)).connect(endpoint)
+                .heartbeat(heartbeat(HEARTBEAT_MS))
+                .retryBackoff(BackoffConfig.builder().initialMillis(50).maxMillis(200).build())
+                .dispatchers(1) // one delivery at a time, so the service sees the dispatch order
+                .build();
+        TitanicClient client = client();
+        List<String> uuids = new ArrayList<>();
+        try (Titanic first = Titanic.start(config)) {
+            for (int i = 0; i < 12; i++) {
+                uuids.add(client.submit("ordered", List.of(Frames.utf8("r" + i))));
+            }
+        }
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        WorkerConfig ordered = WorkerConfig.builder("ordered").connect(endpoint).heartbeat(heartbeat(HEARTBEAT_MS))
+                .build();
+        closeLater(new MajordomoWorker(ordered, request -> {
+            String body = request.popString();
+            seen.add(body);
+            return ZMsg.newStringMsg(body);
+        }).start());
+        closeLater(Titanic.start(config));
+        for (int i = 0; i < uuids.size(); i++) {
+            assertEquals("r" + i, text(awaitReply(client, uuids.get(i)).get(0)));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < uuids.size(); i++) {
+            expected.add("r" + i);
+        }
+        assertEquals(expected, seen);
+    }
+
+    @Test
     void requestThatTimesOutIsRetriedUntilAnswered() throws Exception {
         TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.of(dir)).connect(endpoint)
                 .heartbeat(heartbeat(HEARTBEAT_MS))

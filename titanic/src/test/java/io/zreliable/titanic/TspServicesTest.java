@@ -27,7 +27,7 @@ class TspServicesTest {
 
     @BeforeEach
     void open() {
-        store = TitanicStore.open(TitanicStoreConfig.builder(dir).maxEntries(5).build());
+        store = TitanicStore.open(TitanicStoreConfig.builder(dir).maxEntries(5).maxRequestBytes(1000).build());
         services = new TspServices(store, Duration.ofSeconds(30), new TspServices.Listener() {
             @Override
             public void stored(String uuid, String service) {
@@ -97,7 +97,8 @@ class TspServicesTest {
                 Frames.message("ec ho", "body"),                         // space in the name
                 Frames.message(new byte[] {'e', 0, 'o'}, Frames.utf8("body")),
                 Frames.message("titanic.request", "echo", "loop"),       // would loop through Titanic
-                Frames.message("x".repeat(300), "body"));
+                Frames.message("x".repeat(300), "body"),
+                Frames.message("echo", "y".repeat(1000)));                // over maxRequestBytes
         for (ZMsg msg : bad) {
             ZMsg reply = services.request(msg);
             assertEquals(1, reply.size());
@@ -123,6 +124,7 @@ class TspServicesTest {
             assertEquals(TspProtocol.OK, status(services.request(Frames.message("echo", "r" + i))));
         }
         assertEquals(TspProtocol.ERROR, status(services.request(Frames.message("echo", "one too many"))));
+        assertEquals(1, services.failures().count("store full"));
     }
 
     @Test

@@ -1,0 +1,60 @@
+package io.zreliable.broker;
+
+import io.zreliable.binarystar.BinaryStarConfig;
+import io.zreliable.binarystar.HaMajordomoBroker;
+import io.zreliable.binarystar.Role;
+import io.zreliable.common.Require;
+import io.zreliable.majordomo.BrokerConfig;
+import java.io.PrintWriter;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --ha} flags of {@code zreliable broker}: run the broker as one server of a Binary Star pair
+ * ({@link HaMajordomoBroker}). Without {@code --ha} the broker runs alone and these flags must not be given.
+ */
+final class HaOptions {
+    @Option(names = "--ha", paramLabel = "ROLE",
+            description = "Run as one server of a Binary Star high-availability pair: primary or backup. Only the "
+                    + "active server serves; the passive one leaves clients unanswered and sends workers DISCONNECT.")
+    String role;
+
+    @Option(names = "--ha-local", paramLabel = "ENDPOINT",
+            description = "With --ha: endpoint this server publishes its pair state on, e.g. tcp://*:5003.")
+    String local;
+
+    @Option(names = "--ha-peer", paramLabel = "ENDPOINT",
+            description = "With --ha: the other server's --ha-local endpoint, e.g. tcp://backup-host:5004.")
+    String peer;
+
+    @Option(names = "--ha-heartbeat-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "With --ha: how often the pair exchanges states; the peer is dead after two "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long heartbeatMillis;
+
+    boolean enabled() {
+        Require.that(role != null || (local == null && peer == null), "--ha-local and --ha-peer need --ha");
+        return role != null;
+    }
+
+    BinaryStarConfig toConfig() {
+        Require.that(local != null && peer != null, "--ha needs --ha-local and --ha-peer");
+        return BinaryStarConfig.builder().role(Role.parse(role)).local(local).peer(peer)
+                .heartbeatMillis(heartbeatMillis).build();
+    }
+
+    /**
+     * Runs the broker as an HA server until SIGTERM ({@code lifetime}) or a fatal pair error: 0 on a clean stop,
+     * {@code bindExit} when an endpoint cannot be bound, {@link BstarEchoCommand#EXIT_FATAL} on a fatal pair error.
+     */
+    int run(BrokerConfig broker, ServiceLifetime lifetime, PrintWriter err, int bindExit) throws Exception {
+        HaMajordomoBroker ha;
+        try {
+            ha = new HaMajordomoBroker(toConfig(), broker).start();
+        } catch (IllegalStateException e) {
+            return BstarEchoCommand.fail(err, e.getMessage(), bindExit);
+        }
+        ha.termination().whenComplete((ignored, failure) -> lifetime.stop());
+        lifetime.runUntilStopped(ha, "HA broker");
+        return BstarEchoCommand.exitCode(ha.termination(), err);
+    }
+}
