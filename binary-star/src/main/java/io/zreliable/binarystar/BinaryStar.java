@@ -83,10 +83,7 @@ public final class BinaryStar implements AutoCloseable {
      * @throws IllegalStateException when the state endpoint cannot be bound (e.g. it is in use)
      */
     public BinaryStar(ZContext ctx, BinaryStarConfig config) {
-        this(ctx, config, Clock.system());
-    }
-
-    BinaryStar(ZContext ctx, BinaryStarConfig config, Clock clock) {
+        Clock clock = Clock.system();
         this.ctx = Require.notNull(ctx, "ZeroMQ context");
         this.config = Require.notNull(config, "binary star config");
         this.name = config.role().name().toLowerCase(Locale.ROOT);

@@ -9,6 +9,7 @@ import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.majordomo.MdpProtocol;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -129,7 +130,7 @@ public final class HaMajordomoBroker implements AutoCloseable {
         }
         star.reactor().register(gate, this::onGate);
         star.onActive(this::becomeActive);
-        star.onPassive(() -> LOG.info("HA broker {} passive: refusing clients and workers on {}", star.role(),
+        star.onPassive(() -> LOG.info("HA broker {} passive: refusing clients and workers on {}", name(),
                 endpoints()));
         star.termination().whenComplete((ignored, failure) -> {
             if (failure != null) {
@@ -137,8 +138,8 @@ public final class HaMajordomoBroker implements AutoCloseable {
             }
         });
         star.start();
-        LOG.info("HA broker {} ready on {} (state on {}, peer {})", star.role(), endpoints(), star.localEndpoint(),
-                star.config().peer());
+        LOG.info("HA broker {} ready on {} (state on {}, peer {})", name(), String.join(", ", endpoints()),
+                star.localEndpoint(), star.config().peer());
         return this;
     }
 
@@ -257,13 +258,17 @@ public final class HaMajordomoBroker implements AutoCloseable {
                 LOG.debug("broker endpoint not free yet ({}); retrying in {} ms", e.getMessage(), BIND_RETRY_MS);
                 star.reactor().schedule(BIND_RETRY_MS, this::startBroker);
             } else {
-                LOG.error("HA broker {} is active but cannot bind {}: {}", star.role(), endpoints(), e.getMessage());
+                LOG.error("HA broker {} is active but cannot bind {}: {}", name(), endpoints(), e.getMessage());
             }
             return;
         }
         broker = candidate;
-        LOG.info("HA broker {} active: serving clients and workers on {}", star.role(), endpoints());
+        LOG.info("HA broker {} active: serving clients and workers on {}", name(), endpoints());
         onActive.accept(candidate);
+    }
+
+    private String name() {
+        return star.role().name().toLowerCase(Locale.ROOT);
     }
 
     private void stopBroker() {

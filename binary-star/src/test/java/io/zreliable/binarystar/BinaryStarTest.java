@@ -141,6 +141,38 @@ class BinaryStarTest extends SocketTest {
     }
 
     @Test
+    void aSplitBrainIsFatalForBothOnceTheStateLinkComesBack() throws Exception {
+        int p = freePort();
+        int b = freePort();
+        int toPrimaryPort = freePort();
+        int toBackupPort = freePort();
+        StateRelay toBackup = new StateRelay(ctx, endpoint(p), toBackupPort);
+        StateRelay toPrimary = new StateRelay(ctx, endpoint(b), toPrimaryPort);
+        BinaryStar primary = server(Role.PRIMARY, p, endpoint(toPrimaryPort));
+        BinaryStar backup = server(Role.BACKUP, b, endpoint(toBackupPort));
+        startEcho(primary, freePort());
+        String backupVoter = startEcho(backup, freePort());
+        await("primary active, backup passive",
+                () -> primary.state() == BstarState.ACTIVE && backup.state() == BstarState.PASSIVE);
+
+        toBackup.close();
+        toPrimary.close();
+        await("both to see the peer expire", () -> !backup.isPeerAlive() && !primary.isPeerAlive());
+        // A client that reaches only the backup votes it active: the risk the pattern accepts when the state link
+        // fails but clients still reach both servers.
+        assertEquals("vote", requestOnce(ctx, backupVoter, "vote", ANSWER));
+        assertEquals(BstarState.ACTIVE, backup.state());
+
+        track(new StateRelay(ctx, endpoint(p), toBackupPort));
+        track(new StateRelay(ctx, endpoint(b), toPrimaryPort));
+        for (BinaryStar star : List.of(primary, backup)) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> star.termination().get(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals(Reason.DUAL_ACTIVE, assertInstanceOf(BinaryStarException.class, e.getCause()).reason());
+        }
+    }
+
+    @Test
     void bothPrimaryIsAFatalConfigurationError() throws Exception {
         assertBothSameRoleFails(Role.PRIMARY, Reason.BOTH_PRIMARY, "configured as primary");
     }
@@ -196,6 +228,23 @@ class BinaryStarTest extends SocketTest {
                 () -> backup.termination().get(TestSupport.WAIT.toMillis(), TimeUnit.MILLISECONDS));
         assertEquals(Reason.UNKNOWN_PEER_STATE, assertInstanceOf(BinaryStarException.class, e.getCause()).reason());
         ctx.destroySocket(fakePeer);
+    }
+
+    @Test
+    void anOversizedRequestCostsOnlyItsSendersConnection() {
+        BinaryStar primary = track(new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.PRIMARY)
+                .local(endpoint(freePort())).peer(endpoint(freePort())).heartbeatMillis(HEARTBEAT_MS)
+                .maxRequestBytes(1024).build()));
+        String voter = startEcho(primary, freePort());
+        await("the startup window to pass", () -> !primary.isPeerAlive());
+        assertEquals("first", requestOnce(ctx, voter, "first", ANSWER));
+
+        ZMQ.Socket big = TestSupport.connect(ctx, SocketType.DEALER, voter);
+        big.send(new byte[4096]); // over the limit: ZeroMQ drops the connection instead of reading it
+        assertEquals("still served", requestOnce(ctx, voter, "still served", ANSWER));
+        assertEquals(BstarState.ACTIVE, primary.state());
+        assertFalse(primary.termination().isDone());
+        ctx.destroySocket(big);
     }
 
     @Test

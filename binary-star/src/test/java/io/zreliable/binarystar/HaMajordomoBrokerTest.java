@@ -5,6 +5,7 @@ import static io.zreliable.binarystar.TestSupport.endpoint;
 import static io.zreliable.binarystar.TestSupport.freePort;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +13,15 @@ import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.majordomo.BrokerConfig;
+import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.majordomo.MajordomoClient;
 import io.zreliable.majordomo.MajordomoWorker;
 import io.zreliable.majordomo.MdpProtocol;
 import io.zreliable.majordomo.WorkerConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -35,6 +39,10 @@ class HaMajordomoBrokerTest extends SocketTest {
     private final String backupEndpoint = endpoint(freePort());
 
     private HaMajordomoBroker server(Role role) {
+        return server(role, broker -> { });
+    }
+
+    private HaMajordomoBroker server(Role role, Consumer<MajordomoBroker> onActive) {
         boolean primary = role == Role.PRIMARY;
         BinaryStarConfig pair = BinaryStarConfig.builder()
                 .role(role)
@@ -46,7 +54,7 @@ class HaMajordomoBrokerTest extends SocketTest {
                 .bind(primary ? primaryEndpoint : backupEndpoint)
                 .heartbeat(MDP_HEARTBEAT)
                 .build();
-        return track(new HaMajordomoBroker(pair, broker)).start();
+        return track(new HaMajordomoBroker(pair, broker)).onActive(onActive).start();
     }
 
     private MajordomoWorker echoWorker() {
@@ -67,7 +75,8 @@ class HaMajordomoBrokerTest extends SocketTest {
     @Test
     void backupTakesOverWhenThePrimaryDiesAndClientsAndWorkersFollow() {
         HaMajordomoBroker primary = server(Role.PRIMARY);
-        HaMajordomoBroker backup = server(Role.BACKUP);
+        AtomicReference<MajordomoBroker> backupBroker = new AtomicReference<>();
+        HaMajordomoBroker backup = server(Role.BACKUP, backupBroker::set);
         await("primary active with a broker, backup passive", () -> primary.broker().isPresent()
                 && backup.state() == BstarState.PASSIVE);
         assertTrue(backup.broker().isEmpty(), "only the active server runs a broker");
@@ -86,7 +95,7 @@ class HaMajordomoBrokerTest extends SocketTest {
                 + failover.toMillis() + " ms");
         assertTrue(failover.compareTo(SANE) < 0, "failover took " + failover);
         assertEquals(BstarState.ACTIVE, backup.state());
-        assertTrue(backup.broker().isPresent());
+        assertSame(backupBroker.get(), backup.broker().orElseThrow(), "the hook got the running broker");
         sent = exchange(client, sent, 10);
 
         HaMajordomoBroker restarted = server(Role.PRIMARY);

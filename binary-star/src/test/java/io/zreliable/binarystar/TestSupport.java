@@ -91,12 +91,18 @@ final class TestSupport {
         final String endpoint;
 
         StateRelay(ZContext ctx, String source) {
+            this(ctx, source, freePort());
+        }
+
+        /** A relay publishing on {@code port}, so that a link cut by closing it can be restored by a new one. */
+        StateRelay(ZContext ctx, String source, int port) {
             this.ctx = ctx;
             in = connect(ctx, SocketType.SUB, source);
             in.subscribe(ZMQ.SUBSCRIPTION_ALL);
             out = ctx.createSocket(SocketType.PUB);
             out.setLinger(0);
-            endpoint = endpoint(out.bindToRandomPort("tcp://127.0.0.1"));
+            endpoint = endpoint(port);
+            out.bind(endpoint);
             reactor.register(in, s -> {
                 ZMsg msg = ZMsg.recvMsg(s, ZMQ.DONTWAIT);
                 if (msg != null) {

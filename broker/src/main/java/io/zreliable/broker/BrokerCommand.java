@@ -48,6 +48,11 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Longest a request waits for a worker before it is discarded (default: ${DEFAULT-VALUE}).")
     long requestTtlMillis;
 
+    @Option(names = "--max-message-bytes", paramLabel = "BYTES", defaultValue = "16777216",
+            description = "Largest request or reply; a larger request is dropped, a worker sending a larger reply "
+                    + "gets DISCONNECT (default: ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
     @Option(names = {"-v", "--verbose"}, description = "Log the broker's decisions (drops, workers) at debug.")
     boolean verbose;
 
@@ -73,7 +78,8 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         BrokerConfig config = BrokerConfig.builder().bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
-                .requestTtl(Duration.ofMillis(requestTtlMillis)).curve(curve.keys()).build();
+                .requestTtl(Duration.ofMillis(requestTtlMillis)).maxMessageBytes(maxMessageBytes).curve(curve.keys())
+                .build();
         if (ha.enabled()) {
             if (titanic) {
                 // Each server would keep its own store: requests acknowledged by one would be missing on the other.

@@ -4,8 +4,6 @@ import static io.zreliable.broker.BstarCli.freeEndpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class BstarEchoCommandTest {
@@ -39,19 +37,7 @@ class BstarEchoCommandTest {
 
     @Test
     void twoPrimariesBothExitNonZeroWithAClearMessage() throws Exception {
-        String a = freeEndpoint();
-        String b = freeEndpoint();
-        CliRun one = new CliRun();
-        CliRun two = new CliRun();
-        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> one.execute("bstar-echo", "--primary",
-                "--bind", freeEndpoint(), "--local", a, "--peer", b, "--heartbeat-ms", "50"));
-        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> two.execute("bstar-echo", "--primary",
-                "--bind", freeEndpoint(), "--local", b, "--peer", a, "--heartbeat-ms", "50"));
-        assertEquals(BstarEchoCommand.EXIT_FATAL, first.get(10, TimeUnit.SECONDS));
-        assertEquals(BstarEchoCommand.EXIT_FATAL, second.get(10, TimeUnit.SECONDS));
-        for (CliRun run : new CliRun[] {one, two}) {
-            assertTrue(run.err.toString().contains("error: fatal configuration error: both servers of the pair are "
-                    + "configured as primary"), run.err.toString());
-        }
+        BstarCli.assertBothPrimaryExitFatal((local, peer) -> new String[] {"bstar-echo", "--primary",
+            "--bind", freeEndpoint(), "--local", local, "--peer", peer, "--heartbeat-ms", "50"});
     }
 }

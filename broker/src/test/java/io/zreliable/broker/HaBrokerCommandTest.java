@@ -75,18 +75,7 @@ class HaBrokerCommandTest {
 
     @Test
     void twoPrimariesExitOneWithTheReason() throws Exception {
-        String a = freeEndpoint();
-        String b = freeEndpoint();
-        CliRun one = new CliRun();
-        CliRun two = new CliRun();
-        Future<Integer> first = start(one, haBroker("primary", freeEndpoint(), a, b));
-        Future<Integer> second = start(two, haBroker("primary", freeEndpoint(), b, a));
-        assertEquals(BstarEchoCommand.EXIT_FATAL, first.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(BstarEchoCommand.EXIT_FATAL, second.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-        for (CliRun run : new CliRun[] {one, two}) {
-            assertTrue(run.err.toString().contains("error: fatal configuration error: both servers of the pair are "
-                    + "configured as primary"), run.err.toString());
-        }
+        BstarCli.assertBothPrimaryExitFatal((local, peer) -> haBroker("primary", freeEndpoint(), local, peer));
     }
 
     @Test

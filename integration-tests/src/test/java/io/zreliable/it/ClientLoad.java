@@ -14,18 +14,31 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
- * Steady Majordomo client load of a drill, from the test JVM, through the project's client APIs: synchronous
- * {@link MajordomoClient}s (one per thread) and/or one {@link AsyncMajordomoClient} with a window of requests in
- * flight. Each request's outcome as the application sees it (a reply, or a {@link RequestTimeoutException} after all
- * retries) is recorded in a {@link DrillLoad}. {@link #stop()} stops sending and waits until every request already
- * sent has its reply or its failure, so a drill's summary has nothing pending.
+ * Steady client load of a drill, from the test JVM, through the project's client APIs: synchronous clients (one
+ * {@link Caller} per thread, e.g. a {@link MajordomoClient}) and/or {@link AsyncMajordomoClient}s with a window of
+ * requests in flight. Each request's outcome as the application sees it (a reply, or a
+ * {@link RequestTimeoutException} after all retries) is recorded in a {@link DrillLoad}. {@link #stop()} stops
+ * sending and waits until every request already sent has its reply or its failure, so a drill's summary has nothing
+ * pending.
  */
 final class ClientLoad implements AutoCloseable {
+    /** One synchronous application client, created, used and closed by one load thread. */
+    interface Caller extends AutoCloseable {
+        /**
+         * Sends {@code body} and returns the reply body.
+         *
+         * @throws RequestTimeoutException when the client gave up (its retry policy is spent)
+         */
+        String call(String body);
+
+        @Override
+        void close();
+    }
+
     private final DrillLoad load;
-    private final List<String> endpoints;
-    private final String service;
     private final RetryPolicy policy;
     private final long paceNanos;
     private final List<Thread> threads = new ArrayList<>();
@@ -36,34 +49,51 @@ final class ClientLoad implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
+     * @param policy the clients' retry policy: {@link #stop()} waits up to its worst case for the last requests
      * @param pace the gap between two requests of one sender: a steady rate rather than a flood that would starve
      *             the containers' JVMs on a two-core machine (it paces the load; it is not a wait for a condition)
      */
-    ClientLoad(DrillLoad load, List<String> endpoints, String service, RetryPolicy policy, Duration pace) {
+    ClientLoad(DrillLoad load, RetryPolicy policy, Duration pace) {
         this.load = load;
-        this.endpoints = List.copyOf(endpoints);
-        this.service = service;
         this.policy = policy;
         this.paceNanos = pace.toNanos();
     }
 
-    /** Adds {@code clients} threads, each sending one request after another through its own MajordomoClient. */
-    ClientLoad syncClients(int clients) {
+    /** Callers of a Majordomo service: one {@link MajordomoClient} each. */
+    static Supplier<Caller> majordomo(List<String> endpoints, String service, RetryPolicy policy) {
+        return () -> {
+            MajordomoClient client = new MajordomoClient(endpoints, policy);
+            return new Caller() {
+                @Override
+                public String call(String body) {
+                    return client.send(service, body);
+                }
+
+                @Override
+                public void close() {
+                    client.close();
+                }
+            };
+        };
+    }
+
+    /** Adds {@code clients} threads, each sending one request after another through its own caller. */
+    ClientLoad syncClients(int clients, Supplier<Caller> callers) {
         for (int i = 0; i < clients; i++) {
-            addSender("drill-sync-client-" + i, this::runSync);
+            addSender("drill-sync-client-" + threads.size(), () -> runSync(callers));
         }
         return this;
     }
 
-    /** Adds one AsyncMajordomoClient that keeps up to {@code inFlight} requests open. */
-    ClientLoad asyncClient(int inFlight) {
+    /** Adds an AsyncMajordomoClient (with the load's retry policy) that keeps up to {@code inFlight} requests open. */
+    ClientLoad asyncClient(List<String> endpoints, String service, int inFlight) {
         AsyncMajordomoClient client = AsyncMajordomoClient.builder().connect(endpoints).retryPolicy(policy)
                 .connections(inFlight).build();
         Semaphore window = new Semaphore(inFlight);
         asyncClients.add(client);
         windows.add(window);
         windowSizes.add(inFlight);
-        addSender("drill-async-client-" + asyncClients.size(), () -> runAsync(client, window));
+        addSender("drill-async-client-" + asyncClients.size(), () -> runAsync(client, service, window));
         return this;
     }
 
@@ -116,13 +146,13 @@ final class ClientLoad implements AutoCloseable {
         threads.add(thread);
     }
 
-    private void runSync() {
-        try (MajordomoClient client = new MajordomoClient(endpoints, policy)) {
+    private void runSync(Supplier<Caller> callers) {
+        try (Caller client = callers.get()) {
             long next = System.nanoTime();
             while (running) {
                 DrillLoad.Request request = load.send();
                 try {
-                    String reply = client.send(service, request.text());
+                    String reply = client.call(request.text());
                     load.replied(request, reply.getBytes(StandardCharsets.UTF_8));
                 } catch (RequestTimeoutException e) {
                     load.failed(request);
@@ -132,7 +162,7 @@ final class ClientLoad implements AutoCloseable {
         }
     }
 
-    private void runAsync(AsyncMajordomoClient client, Semaphore window) {
+    private void runAsync(AsyncMajordomoClient client, String service, Semaphore window) {
         long next = System.nanoTime();
         while (running) {
             if (!acquire(window)) {

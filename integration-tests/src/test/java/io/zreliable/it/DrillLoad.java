@@ -131,8 +131,13 @@ final class DrillLoad {
      * answered after the fault.
      */
     long outageMillis(long faultNanos) {
-        long[] times = outcomes.values().stream().mapToLong(o -> o.answeredNanos).filter(t -> t != 0)
-                .sorted().toArray();
+        return outageMillis(faultNanos, Long.MAX_VALUE);
+    }
+
+    /** As {@link #outageMillis(long)}, counting only answers up to {@code untilNanos} (a second fault's start). */
+    long outageMillis(long faultNanos, long untilNanos) {
+        long[] times = outcomes.values().stream().mapToLong(o -> o.answeredNanos)
+                .filter(t -> t != 0 && (untilNanos == Long.MAX_VALUE || t - untilNanos <= 0)).sorted().toArray();
         if (times.length == 0 || times[times.length - 1] - faultNanos <= 0) {
             return -1;
         }

@@ -69,6 +69,7 @@ class DrillLoadTest {
         now[0] += ms(700);
         load.replied(d, d.body());  // a longer silence after the fault counts too
         assertEquals(700, load.outageMillis(fault));
+        assertEquals(500, load.outageMillis(fault, now[0] - ms(1)), "answers after the bound do not count");
         assertEquals(1230, load.longestWaitMillis());
         assertEquals(4, load.answeredSentAfter(1_000_000_000L));
         assertEquals(0, load.answeredSentAfter(1_000_000_001L));

@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * The drills' results as a Markdown table (header row, separator row, one row per drill). Each {@link #add} prints
+ * The drills' results as a Markdown table (header row, separator row, one row per drill, sorted by drill name). Each {@link #add} prints
  * the drill's report line and rewrites the whole table, so the file is complete whichever drill runs last and a
  * drill run that is cut short still leaves the rows it finished. Thread-safe.
  */
@@ -75,9 +76,8 @@ final class DrillReport {
 
     synchronized String table() {
         StringBuilder out = new StringBuilder(HEADER).append('\n').append(SEPARATOR).append('\n');
-        for (Row row : rows) {
-            out.append(row.markdown()).append('\n');
-        }
+        // Drill names start with their number: the table lists them in drill order, whatever order they ran in.
+        rows.stream().sorted(Comparator.comparing(Row::drill)).forEach(row -> out.append(row.markdown()).append('\n'));
         return out.toString();
     }
 }

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 final class Drills {
     /** Polling step while waiting for a condition; every wait also has a deadline. */
     static final Duration POLL = Duration.ofMillis(20);
+    /** Deadline of a drill's waits: generous, the machine is a loaded two-core box. */
+    static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private Drills() {
     }

@@ -31,7 +31,6 @@ class MajordomoDrillsIT {
     /** Clients wait 1 s per attempt and try for 30 s: long enough to ride out a broker restart. */
     private static final RetryPolicy PATIENT = RetryPolicy.builder().timeoutMillis(1000).attempts(30).build();
     private static final Duration PACE = Duration.ofMillis(10);
-    private static final Duration LONG = Duration.ofSeconds(60);
     private static final int WARM_UP = 100;
 
     @Test
@@ -40,21 +39,20 @@ class MajordomoDrillsIT {
             ZReliableContainer broker = cluster.startBroker();
             cluster.startWorker("worker-1");
             cluster.startWorker("worker-2");
-            cluster.awaitWorkers(2, LONG);
+            cluster.awaitWorkers(2, Drills.PATIENCE);
 
             DrillLoad load = DrillLoad.echo("broker-kill");
             long fault;
-            try (ClientLoad clients = new ClientLoad(load, List.of(cluster.endpoint()), MajordomoCluster.SERVICE,
-                    PATIENT, PACE).syncClients(2).asyncClient(8).start()) {
-                clients.awaitAnsweredSince(0, WARM_UP, LONG);
+            try (ClientLoad clients = clients(cluster, load)) {
+                clients.awaitAnsweredSince(0, WARM_UP, Drills.PATIENCE);
 
                 fault = System.nanoTime();
                 assertEquals(137, broker.kill(), "kill -9 exit code");
                 broker.restart(); // same container: same command, same port
 
                 long restarted = System.nanoTime();
-                cluster.awaitWorkers(2, LONG); // both workers registered again with the new broker
-                clients.awaitAnsweredSince(restarted, WARM_UP, LONG);
+                cluster.awaitWorkers(2, Drills.PATIENCE); // both workers registered again with the new broker
+                clients.awaitAnsweredSince(restarted, WARM_UP, Drills.PATIENCE);
                 clients.stop();
             }
             DrillLoad.Summary s = load.summary();
@@ -62,8 +60,7 @@ class MajordomoDrillsIT {
             DrillReport.shared().add(DrillReport.Row.of("1 broker kill -9 (2 workers)", s, outage,
                     "2 sync + 1 async clients; broker restarted on the same port, 2 workers re-registered"));
 
-            assertClean(s);
-            assertEquals(0, s.failed(), "requests given up by the clients: " + s);
+            DrillAssertions.assertAllAnswered(s);
             assertTrue(outage >= 0, "no answer after the fault: " + s);
         }
     }
@@ -74,7 +71,7 @@ class MajordomoDrillsIT {
         try (MajordomoCluster cluster = new MajordomoCluster(500, 20)) {
             cluster.startBroker();
             ZReliableContainer first = cluster.startWorker("worker-a");
-            cluster.awaitWorkers(1, LONG);
+            cluster.awaitWorkers(1, Drills.PATIENCE);
             first.pause();
 
             DrillLoad load = DrillLoad.echo("worker-kill");
@@ -86,10 +83,10 @@ class MajordomoDrillsIT {
                 // Two requests: the broker hands one to worker-a (frozen, so it holds it mid-request) and queues
                 // the other; mmi.queue = 1 proves that worker-a has one.
                 List<CompletableFuture<Void>> replies = List.of(send(client, load), send(client, load));
-                cluster.awaitQueued(1, LONG);
+                cluster.awaitQueued(1, Drills.PATIENCE);
 
                 cluster.startWorker("worker-b");     // takes the queued request at once
-                Drills.await(LONG, () -> "the queued request answered by worker-b; " + load.summary(),
+                Drills.await(Drills.PATIENCE, () -> "the queued request answered by worker-b; " + load.summary(),
                         () -> load.answeredCount() >= 1);
 
                 assertEquals(137, first.kill(), "kill -9 exit code");
@@ -108,8 +105,7 @@ class MajordomoDrillsIT {
                     "async client; the request held by the killed worker answered by the other one after a retry; "
                             + "outage = that request's wait"));
 
-            assertClean(s);
-            assertEquals(0, s.failed(), "requests given up by the client: " + s);
+            DrillAssertions.assertAllAnswered(s);
             assertEquals(22, s.answered());
             assertTrue(outage >= 0);
         }
@@ -121,25 +117,24 @@ class MajordomoDrillsIT {
             ZReliableContainer broker = cluster.startBroker();
             ZReliableContainer worker1 = cluster.startWorker("worker-1");
             ZReliableContainer worker2 = cluster.startWorker("worker-2");
-            cluster.awaitWorkers(2, LONG);
+            cluster.awaitWorkers(2, Drills.PATIENCE);
 
             DrillLoad load = DrillLoad.echo("broker-sigterm");
             long fault;
-            try (ClientLoad clients = new ClientLoad(load, List.of(cluster.endpoint()), MajordomoCluster.SERVICE,
-                    PATIENT, PACE).syncClients(2).asyncClient(8).start()) {
-                clients.awaitAnsweredSince(0, WARM_UP, LONG);
+            try (ClientLoad clients = clients(cluster, load)) {
+                clients.awaitAnsweredSince(0, WARM_UP, Drills.PATIENCE);
 
                 fault = System.nanoTime();
                 assertEquals(0, broker.stop(), "a clean SIGTERM shutdown exits 0; log:\n" + broker.logs());
-                broker.awaitLog("majordomo broker on .* closed", 1, LONG);
+                broker.awaitLog("majordomo broker on .* closed", 1, Drills.PATIENCE);
                 // The broker told both workers: each logs the DISCONNECT and goes back to connecting.
-                worker1.awaitLog("sent DISCONNECT", 1, LONG);
-                worker2.awaitLog("sent DISCONNECT", 1, LONG);
+                worker1.awaitLog("sent DISCONNECT", 1, Drills.PATIENCE);
+                worker2.awaitLog("sent DISCONNECT", 1, Drills.PATIENCE);
 
                 broker.restart();
                 long restarted = System.nanoTime();
-                cluster.awaitWorkers(2, LONG);
-                clients.awaitAnsweredSince(restarted, WARM_UP, LONG);
+                cluster.awaitWorkers(2, Drills.PATIENCE);
+                clients.awaitAnsweredSince(restarted, WARM_UP, Drills.PATIENCE);
                 clients.stop();
             }
             DrillLoad.Summary s = load.summary();
@@ -147,18 +142,20 @@ class MajordomoDrillsIT {
             DrillReport.shared().add(DrillReport.Row.of("6 broker SIGTERM", s, outage,
                     "exit 0, both workers got DISCONNECT; requests in flight retried after the restart"));
 
-            assertClean(s);
-            assertEquals(0, s.failed(), "requests given up by the clients: " + s);
+            DrillAssertions.assertAllAnswered(s);
         }
     }
 
-    /** Every request ended, none lost, none answered twice, no reply delivered to the wrong request. */
-    private static void assertClean(DrillLoad.Summary s) {
-        assertEquals(0, s.pending(), "requests without an outcome: " + s);
-        assertEquals(0, s.lost(), "lost: " + s);
-        assertEquals(0, s.duplicated(), "duplicated: " + s);
-        assertEquals(0, s.wrong(), "replies with another request's body: " + s);
-        assertEquals(s.sent(), s.answered() + s.failed(), s.toString());
+    private static ClientLoad clients(MajordomoCluster cluster, DrillLoad load) {
+        return clients(cluster.endpoints(), load, PATIENT);
+    }
+
+    /** Two synchronous MajordomoClients and one AsyncMajordomoClient (8 in flight), paced, sharing one policy. */
+    static ClientLoad clients(List<String> endpoints, DrillLoad load, RetryPolicy policy) {
+        return new ClientLoad(load, policy, PACE)
+                .syncClients(2, ClientLoad.majordomo(endpoints, MajordomoCluster.SERVICE, policy))
+                .asyncClient(endpoints, MajordomoCluster.SERVICE, 8)
+                .start();
     }
 
     private static CompletableFuture<Void> send(AsyncMajordomoClient client, DrillLoad load) {

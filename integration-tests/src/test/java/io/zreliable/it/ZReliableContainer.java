@@ -202,6 +202,21 @@ final class ZReliableContainer implements AutoCloseable {
         }
     }
 
+    /** Closes every container (saving its log), even when one fails; rethrows the first failure. */
+    static void closeAll(List<ZReliableContainer> containers) {
+        RuntimeException first = null;
+        for (ZReliableContainer container : containers) {
+            try {
+                container.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     private int signalAndAwaitExit(String signal) {
         docker().killContainerCmd(id()).withSignal(signal).exec();
         awaitExited();

@@ -7,6 +7,7 @@ import io.zreliable.common.Frames;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.Require;
 import io.zreliable.common.RetryPolicy;
+import io.zreliable.common.Sockets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,8 +140,8 @@ public final class LazyPirateClient implements AutoCloseable {
     }
 
     private ZMQ.Socket open(String endpoint) {
-        ZMQ.Socket s = context.createSocket(SocketType.REQ);
-        s.setLinger(0);
+        // No linger: a closed attempt's unsent request is dropped at once. Short handshake limit: see Sockets.
+        ZMQ.Socket s = Sockets.create(context, SocketType.REQ);
         if (correlation == Correlation.REQUEST_ID) {
             s.setReqCorrelate(true);
             s.setReqRelaxed(true);

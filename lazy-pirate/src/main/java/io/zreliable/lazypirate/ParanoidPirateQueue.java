@@ -7,6 +7,7 @@ import io.zreliable.common.Frames;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
+import io.zreliable.common.Sockets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,8 +178,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     }
 
     private ZMQ.Socket bind(String endpoint) {
-        ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
-        socket.setLinger(0);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER);
         socket.bind(endpoint);
         return socket;
     }

@@ -9,6 +9,7 @@ import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Liveness;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
+import io.zreliable.common.Sockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -98,8 +99,7 @@ public final class ParanoidPirateWorker implements AutoCloseable {
     }
 
     private void connect() {
-        socket = context.createSocket(SocketType.DEALER);
-        socket.setLinger(0);
+        socket = Sockets.create(context, SocketType.DEALER);
         socket.connect(endpoint);
         reactor.register(socket, s -> onMessage());
         liveness.reset();

@@ -47,8 +47,9 @@ class LazyPirateClientTest {
             for (int i = 0; i < 50; i++) {
                 assertEquals("echo:req-" + i, client.request("req-" + i));
             }
-            assertEquals(0, client.timeouts());
-            assertEquals(50, server.received());
+            // A loaded machine may make an attempt time out and be resent; the replies must match all the same.
+            assertTrue(server.received() >= 50 && server.received() <= 50 + client.timeouts(),
+                    "requests seen by the server: " + server.received());
         }
     }
 
@@ -135,9 +136,9 @@ class LazyPirateClientTest {
         String live = Ports.endpoint(Ports.free());
         try (EchoRepServer server = EchoRepServer.start(ctx, live);
              LazyPirateClient client = LazyPirateClient.builder().endpoints(dead, live)
-                     .retryPolicy(policy(1000, 4)).build()) {
+                     .retryPolicy(policy(3000, 4)).build()) {
             assertEquals("echo:one", client.request("one"));
-            assertEquals(1, client.timeouts());
+            assertEquals(1, client.timeouts(), "one timeout on the dead endpoint, then the live one answered");
             assertEquals(live, client.currentEndpoint());
             assertEquals("echo:two", client.request("two"));
             assertEquals(1, client.timeouts(), "the second request went straight to the live server");

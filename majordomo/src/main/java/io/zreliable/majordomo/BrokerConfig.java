@@ -21,6 +21,10 @@ import java.util.Optional;
  *   <li>{@code requestTtl}: a request that waited longer than this for a worker is discarded (its client has given
  *       up or retried long ago) and counted as {@code request expired}.</li>
  *   <li>{@code maxWorkers}: a READY beyond it is answered with DISCONNECT (the worker backs off and retries).</li>
+ *   <li>{@code maxMessageBytes}: a client request larger than this (all frames) is dropped and counted
+ *       ({@code message too large}); a worker whose REPLY is larger gets DISCONNECT (its client's retry will meet the
+ *       same limit, so the client times out). A single frame beyond it makes JeroMQ drop the connection before the
+ *       message is even read.</li>
  *   <li>{@code maxServices}: a request or READY naming a new service beyond it is dropped (the worker gets
  *       DISCONNECT). Services with neither workers nor queued requests are forgotten, so this bounds live ones.</li>
  * </ul>
@@ -42,6 +46,7 @@ public final class BrokerConfig {
     private final int maxServices;
     private final Duration requestTtl;
     private final CurveServerKeys curve;
+    private final int maxMessageBytes;
 
     private BrokerConfig(Builder b) {
         List<String> given = b.endpoints.isEmpty() ? List.of(DEFAULT_ENDPOINT) : b.endpoints;
@@ -57,6 +62,7 @@ public final class BrokerConfig {
         this.maxServices = Require.positive(b.maxServices, "max services");
         this.requestTtl = Require.positive(b.requestTtl, "request ttl");
         this.curve = b.curve;
+        this.maxMessageBytes = Require.positive(b.maxMessageBytes, "max message bytes");
     }
 
     public static Builder builder() {
@@ -91,6 +97,11 @@ public final class BrokerConfig {
         return requestTtl;
     }
 
+    /** Largest client request or worker reply, in bytes over all frames. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
     /** CURVE server keys and allow-list; empty for a plain-text broker. */
     public Optional<CurveServerKeys> curve() {
         return Optional.ofNullable(curve);
@@ -100,7 +111,8 @@ public final class BrokerConfig {
     public String toString() {
         return "BrokerConfig[endpoints=" + endpoints + ", " + heartbeat + ", maxQueuePerService=" + maxQueuePerService
                 + ", maxQueue=" + maxQueue + ", maxWorkers=" + maxWorkers + ", maxServices=" + maxServices
-                + ", requestTtl=" + requestTtl.toMillis() + "ms" + (curve == null ? "" : ", " + curve) + "]";
+                + ", requestTtl=" + requestTtl.toMillis() + "ms, maxMessageBytes=" + maxMessageBytes
+                + (curve == null ? "" : ", " + curve) + "]";
     }
 
     public static final class Builder {
@@ -112,6 +124,7 @@ public final class BrokerConfig {
         private int maxServices = 1_000;
         private Duration requestTtl = Duration.ofSeconds(60);
         private CurveServerKeys curve;
+        private int maxMessageBytes = 16 * 1024 * 1024;
 
         private Builder() {
         }
@@ -160,6 +173,12 @@ public final class BrokerConfig {
 
         public Builder requestTtl(Duration ttl) {
             this.requestTtl = ttl;
+            return this;
+        }
+
+        /** Largest request or reply accepted, in bytes over all frames (default 16 MiB). */
+        public Builder maxMessageBytes(int max) {
+            this.maxMessageBytes = max;
             return this;
         }
 

@@ -55,12 +55,15 @@ final class BrokerEngine {
 
     /** Handles one message read from the ROUTER socket. Never throws for bad input: it is counted and dropped. */
     void onMessage(ZMsg msg) {
+        long size = Frames.byteSize(msg);
         MessageReader in = MessageReader.of(msg);
         try {
             byte[] sender = in.next("routing id").getData();
             in.expectEmpty("envelope delimiter");
             byte[] header = in.next("protocol header").getData();
-            if (MdpProtocol.isClientHeader(header)) {
+            if (size > config.maxMessageBytes()) {
+                tooLarge(sender, header);
+            } else if (MdpProtocol.isClientHeader(header)) {
                 onClient(sender, in);
             } else if (MdpProtocol.isWorkerHeader(header)) {
                 onWorker(new RoutingId(sender), in);
@@ -69,6 +72,16 @@ final class BrokerEngine {
             }
         } catch (MalformedMessageException e) {
             drops.drop(e);
+        }
+    }
+
+    /** An oversized message: a client's is dropped; a worker's earns DISCONNECT (it may hold a request). */
+    private void tooLarge(byte[] sender, byte[] header) {
+        if (MdpProtocol.isWorkerHeader(header)) {
+            RoutingId id = new RoutingId(sender);
+            protocolError(id, workers.get(id), "message too large");
+        } else {
+            drops.drop("message too large", "from " + Frames.printable(sender));
         }
     }
 

@@ -1,9 +1,10 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.Clock;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
-import io.zreliable.common.ZapAuthenticator;
 import io.zreliable.common.Sockets;
+import io.zreliable.common.ZapAuthenticator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class MajordomoBroker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final ZContext context = new ZContext();
-    private final Reactor reactor = new Reactor();
+    private final Reactor reactor;
     private final List<String> bound = new ArrayList<>();
     private volatile BrokerEngine engine;
     private volatile ZapAuthenticator authenticator;
@@ -53,7 +54,13 @@ public final class MajordomoBroker implements AutoCloseable {
     private boolean closed;
 
     public MajordomoBroker(BrokerConfig config) {
+        this(config, Clock.system());
+    }
+
+    /** With a given clock for heartbeats, expiry and request TTL (tests pass a {@code ManualClock}). */
+    MajordomoBroker(BrokerConfig config, Clock clock) {
         this.config = Require.notNull(config, "broker config");
+        this.reactor = new Reactor(clock);
     }
 
     /**
@@ -69,6 +76,8 @@ public final class MajordomoBroker implements AutoCloseable {
         config.curve().ifPresent(keys -> authenticator = keys.startAuthenticator(context, "mdp-broker"));
         socket = Sockets.create(context, SocketType.ROUTER);
         config.curve().ifPresent(keys -> keys.apply(socket));
+        // No single frame may exceed the whole-message limit: JeroMQ drops such a connection before reading it all.
+        socket.setMaxMsgSize(config.maxMessageBytes());
         for (String endpoint : config.endpoints()) {
             try {
                 if (!socket.bind(endpoint)) {

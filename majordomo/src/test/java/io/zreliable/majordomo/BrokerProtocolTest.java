@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zreliable.common.HeartbeatConfig;
+import io.zreliable.common.ManualClock;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.zeromq.ZMQ;
@@ -21,7 +23,7 @@ class BrokerProtocolTest {
     }
 
     private static void assertDisconnect(ZMQ.Socket worker) {
-        ZMsg msg = MdpTestKit.receive(worker);
+        ZMsg msg = MdpTestKit.receiveSkippingHeartbeats(worker);
         assertEquals(3, msg.size(), msg.toString());
         assertEquals(0, msg.pop().size());
         assertArrayEquals(MdpProtocol.workerHeader(), msg.pop().getData());
@@ -178,7 +180,7 @@ class BrokerProtocolTest {
         MdpTestKit.workerCommand(MdpProtocol.READY, "other").send(busy);
         Await.until("both workers registered", () -> broker.stats().workers() == 2);
         MdpTestKit.clientRequest("other", "job").send(kit.dealer(endpoint));
-        ZMsg request = MdpTestKit.receive(busy);
+        ZMsg request = MdpTestKit.receiveSkippingHeartbeats(busy);
         assertEquals(6, request.size());
 
         broker.close();
@@ -198,5 +200,48 @@ class BrokerProtocolTest {
 
         assertTrue(e.getMessage().contains("cannot bind " + taken), e.getMessage());
         second.close();
+    }
+
+    @Test
+    void requestsThatWaitedLongerThanTheirTtlAreDiscardedNotServed() {
+        ManualClock clock = new ManualClock();
+        MajordomoBroker broker = kit.broker(new MajordomoBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
+                .heartbeat(MdpTestKit.HEARTBEAT).requestTtl(Duration.ofSeconds(10)).build(), clock));
+        String endpoint = broker.endpoints().get(0);
+        ZMQ.Socket client = kit.dealer(endpoint);
+        MdpTestKit.clientRequest("late", "stale").send(client);
+        Await.until("the first request queued", () -> broker.stats().queued() == 1);
+
+        clock.advanceMillis(11_000);
+        MdpTestKit.clientRequest("late", "fresh").send(client);
+        Await.until("the stale request discarded", () -> broker.stats().drops("request expired") == 1);
+        assertEquals(1, broker.stats().queued());
+
+        ZMQ.Socket worker = kit.dealer(endpoint);
+        MdpTestKit.workerCommand(MdpProtocol.READY, "late").send(worker);
+        ZMsg request = MdpTestKit.receiveSkippingHeartbeats(worker);
+        assertEquals(6, request.size(), request.toString());
+        assertEquals("fresh", request.getLast().getString(ZMQ.CHARSET));
+    }
+
+    @Test
+    void oversizedRequestsAreDroppedAndOversizedRepliesDisconnectTheWorker() {
+        MajordomoBroker broker = kit.broker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
+                .heartbeat(MdpTestKit.HEARTBEAT).maxMessageBytes(1_000));
+        String endpoint = broker.endpoints().get(0);
+        ZMQ.Socket worker = kit.dealer(endpoint);
+        MdpTestKit.workerCommand(MdpProtocol.READY, "echo").send(worker);
+        ZMQ.Socket client = kit.dealer(endpoint);
+
+        MdpTestKit.clientRequest("echo", "x".repeat(600), "y".repeat(600)).send(client);
+        Await.until("the oversized request dropped", () -> broker.stats().drops("message too large") == 1);
+        MdpTestKit.clientRequest("echo", "small").send(client);
+        ZMsg request = MdpTestKit.receiveSkippingHeartbeats(worker);
+        assertEquals("small", request.getLast().getString(ZMQ.CHARSET));
+
+        MdpTestKit.workerCommand(MdpProtocol.REPLY, "client", "", "z".repeat(600), "z".repeat(600)).send(worker);
+        assertDisconnect(worker);
+        assertEquals(2, broker.stats().drops("message too large"));
+        assertEquals(0, broker.stats().workers());
     }
 }

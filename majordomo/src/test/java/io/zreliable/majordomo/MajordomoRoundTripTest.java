@@ -140,7 +140,7 @@ class MajordomoRoundTripTest {
             return ZMsg.newStringMsg("ok " + body);
         });
         Await.until("the worker registered", () -> broker.stats().workers() == 1);
-        MajordomoClient client = kit.client(endpoint, 500, 2);
+        MajordomoClient client = kit.client(endpoint, 500, 3);
 
         assertThrows(RequestTimeoutException.class, () -> client.send("flaky", "boom"));
         Await.until("the handler failure counted", () -> worker.handlerFailures() >= 1);

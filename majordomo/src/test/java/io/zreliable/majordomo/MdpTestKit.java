@@ -38,7 +38,10 @@ final class MdpTestKit implements AutoCloseable {
     }
 
     MajordomoBroker broker(BrokerConfig.Builder config) {
-        MajordomoBroker broker = new MajordomoBroker(config.build());
+        return broker(new MajordomoBroker(config.build()));
+    }
+
+    MajordomoBroker broker(MajordomoBroker broker) {
         resources.add(broker);
         return broker.start();
     }
@@ -74,6 +77,18 @@ final class MdpTestKit implements AutoCloseable {
         ZMsg msg = ZMsg.recvMsg(socket);
         assertNotNull(msg, "no message within " + Await.DEADLINE);
         return msg;
+    }
+
+    /** The next message on a raw worker socket that is not a broker HEARTBEAT. */
+    static ZMsg receiveSkippingHeartbeats(ZMQ.Socket worker) {
+        while (true) {
+            ZMsg msg = receive(worker);
+            boolean heartbeat = msg.size() == 3 && msg.getLast().size() == 1
+                    && msg.getLast().getData()[0] == MdpProtocol.HEARTBEAT;
+            if (!heartbeat) {
+                return msg;
+            }
+        }
     }
 
     /** A TCP port free right now, for a broker that must come back on the same port. */

@@ -289,6 +289,9 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
                 if (ticket == Ticket.STOP) {
                     return;
                 }
+                if (!running) {
+                    continue; // closing: leave it pending for the next start rather than delay the stop
+                }
                 events.add(new Event(deliver(caller, ticket), ticket.uuid, ticket.service, ticket));
             }
         } catch (InterruptedException e) {

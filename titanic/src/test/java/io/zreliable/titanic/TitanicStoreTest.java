@@ -69,6 +69,11 @@ class TitanicStoreTest {
             assertThrows(IllegalArgumentException.class, () -> store.lookup("not-a-uuid"));
             assertThrows(IllegalArgumentException.class, () -> store.close("0123456789abcdef0123456789ABCDEG"));
             assertThrows(IllegalArgumentException.class, () -> store.lookup(null));
+            // No-ops commit nothing (no fsyncs for them).
+            long commits = store.commitCount();
+            await(store.close("0123456789abcdef0123456789ABCDEF"));
+            assertFalse(await(store.storeReply("0123456789abcdef0123456789ABCDEF", List.of(bytes("x")))));
+            assertEquals(commits, store.commitCount());
         }
     }
 

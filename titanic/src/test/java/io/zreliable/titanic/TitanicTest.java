@@ -188,6 +188,26 @@ class TitanicTest {
     }
 
     @Test
+    void aMissingServiceDoesNotHoldUpOthers() throws Exception {
+        Titanic titanic = titanic();
+        worker("echo", "echo:");
+        TitanicClient client = client();
+        List<String> absent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            absent.add(client.submit("absent", List.of(Frames.utf8("a" + i))));
+        }
+        for (int i = 0; i < 5; i++) {
+            String uuid = client.submit("echo", List.of(Frames.utf8("e" + i)));
+            assertEquals("echo:e" + i, text(awaitReply(client, uuid).get(0)));
+        }
+        for (String uuid : absent) {
+            assertTrue(client.poll(uuid).isEmpty(), "still pending");
+        }
+        assertEquals(5, titanic.delivered());
+        await("a deferral for the missing service", () -> titanic.deferrals() >= 1);
+    }
+
+    @Test
     void pendingRequestsAreDeliveredInArrivalOrderAfterARestart() throws Exception {
         TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.of(dir)).connect(endpoint)
                 .heartbeat(heartbeat(HEARTBEAT_MS))
@@ -245,7 +265,7 @@ class TitanicTest {
     void concurrentClientsShareCommitsThroughTheBroker() throws Exception {
         Titanic titanic = titanic();
         int threads = 8;
-        int perThread = 20;
+        int perThread = 10;
         long before = titanic.store().commitCount();
         List<java.util.concurrent.CompletableFuture<List<String>>> results = new ArrayList<>();
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
@@ -286,7 +306,7 @@ class TitanicTest {
         try (ChildJvm child = ChildJvm.start(TitanicChild.class, endpoint, store.toString(),
                 Long.toString(HEARTBEAT_MS))) {
             assertTrue(child.awaitLine("READY", 60_000), "Titanic child did not start");
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 30; i++) {
                 acked.add(client.submit("echo", List.of(Frames.utf8("req-" + i))));
             }
             // The service comes up; kill Titanic (kill -9) in the middle of delivering.
