@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,6 +41,9 @@ final class TiclientCommand implements Callable<Integer> {
             description = "How long to wait for the reply in all (default: ${DEFAULT-VALUE}).")
     private long timeoutMs;
 
+    @Mixin
+    CurveClientOptions curve = new CurveClientOptions();
+
     @Parameters(arity = "1..*", paramLabel = "BODY", description = "Request body frames (UTF-8).")
     private List<String> body;
 
@@ -50,7 +54,7 @@ final class TiclientCommand implements Callable<Integer> {
         Duration deadline = Duration.ofMillis(timeoutMs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (TitanicClient client = new TitanicClient(List.of(connect), RetryPolicy.DEFAULT)) {
+        try (TitanicClient client = new TitanicClient(List.of(connect), RetryPolicy.DEFAULT, curve.keys())) {
             List<byte[]> reply = client.call(service, frames, deadline);
             reply.forEach(frame -> out.println(new String(frame, StandardCharsets.UTF_8)));
             out.flush();

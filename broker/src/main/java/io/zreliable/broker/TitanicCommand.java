@@ -1,5 +1,7 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.CurveClientKeys;
+import io.zreliable.common.CurveServerKeys;
 import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.titanic.Titanic;
 import io.zreliable.titanic.TitanicConfig;
@@ -43,11 +45,14 @@ final class TitanicCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat = new HeartbeatOptions();
 
+    @Mixin
+    CurveClientOptions curve = new CurveClientOptions();
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
     public Integer call() throws Exception {
-        TitanicConfig config = titanic.config(connect, heartbeat);
+        TitanicConfig config = titanic.config(connect, heartbeat, curve.keys());
         return run(config, spec, lifetime);
     }
 
@@ -73,7 +78,9 @@ final class TitanicCommand implements Callable<Integer> {
             CommandSpec spec, ServiceLifetime lifetime) throws Exception {
         TitanicConfig config;
         try {
-            config = options.config(connectable(broker.endpoints().get(0)), heartbeat);
+            // Beside a CURVE broker, Titanic speaks CURVE with the broker's own key pair, which the broker trusts.
+            config = options.config(connectable(broker.endpoints().get(0)), heartbeat,
+                    broker.config().curve().map(CurveServerKeys::selfClient).orElse(null));
         } catch (IllegalArgumentException e) {
             broker.close();
             throw e;
@@ -123,11 +130,12 @@ final class TitanicCommand implements Callable<Integer> {
                 description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
         int maxRequests;
 
-        TitanicConfig config(String endpoint, HeartbeatOptions heartbeat) {
+        TitanicConfig config(String endpoint, HeartbeatOptions heartbeat, CurveClientKeys curve) {
             return TitanicConfig.builder(TitanicStoreConfig.builder(store).maxEntries(maxRequests).build())
                     .connect(endpoint)
                     .heartbeat(heartbeat.toConfig())
                     .requestTimeout(Duration.ofMillis(requestTimeoutMs))
+                    .curve(curve)
                     .build();
         }
     }
