@@ -57,6 +57,9 @@ public final class BrokerCommand implements Callable<Integer> {
     boolean verbose;
 
     @Mixin
+    CurveServerOptions curve = new CurveServerOptions();
+
+    @Mixin
     HaOptions ha = new HaOptions();
 
     @Option(names = "--titanic", description = "Also run a Titanic server (9/TSP) in this process, its store in --store.")
@@ -75,7 +78,8 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         BrokerConfig config = BrokerConfig.builder().bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
-                .requestTtl(Duration.ofMillis(requestTtlMillis)).maxMessageBytes(maxMessageBytes).build();
+                .requestTtl(Duration.ofMillis(requestTtlMillis)).maxMessageBytes(maxMessageBytes).curve(curve.keys())
+                .build();
         if (ha.enabled()) {
             // With --titanic each server runs its own Titanic on its own store (not replicated; see README).
             return titanic

@@ -84,7 +84,8 @@ public final class ClientCommand implements Callable<Integer> {
 
     private Outcome runSync() {
         Outcome outcome = new Outcome();
-        try (MajordomoClient client = new MajordomoClient(options.endpoints, options.retryPolicy())) {
+        try (MajordomoClient client = new MajordomoClient(options.endpoints, options.retryPolicy(),
+                options.curve.keys())) {
             for (int i = 0; i < count; i++) {
                 outcome.replied(client.send(service, Frames.message(body)));
             }
@@ -98,7 +99,7 @@ public final class ClientCommand implements Callable<Integer> {
         Outcome outcome = new Outcome();
         Semaphore window = new Semaphore(inFlight);
         try (AsyncMajordomoClient client = AsyncMajordomoClient.builder().connect(options.endpoints)
-                .retryPolicy(options.retryPolicy()).connections(inFlight).build()) {
+                .retryPolicy(options.retryPolicy()).connections(inFlight).curve(options.curve.keys()).build()) {
             CompletableFuture<?>[] replies = new CompletableFuture<?>[count];
             for (int i = 0; i < count && outcome.failure.get() == null; i++) {
                 window.acquire();

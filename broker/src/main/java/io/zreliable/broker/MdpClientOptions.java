@@ -2,6 +2,7 @@ package io.zreliable.broker;
 
 import io.zreliable.common.RetryPolicy;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where and how patiently a Majordomo client asks: shared by {@code client} and {@code mmi}. */
@@ -17,6 +18,9 @@ final class MdpClientOptions {
     @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
             description = "Attempts per request before giving up (default: ${DEFAULT-VALUE}).")
     int attempts;
+
+    @Mixin
+    CurveClientOptions curve = new CurveClientOptions();
 
     RetryPolicy retryPolicy() {
         return RetryPolicy.builder().timeoutMillis(timeoutMillis).attempts(attempts).build();

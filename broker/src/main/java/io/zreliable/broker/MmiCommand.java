@@ -36,7 +36,8 @@ public final class MmiCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--query must name an " + MmiProtocol.PREFIX + "* service, was "
                     + query);
         }
-        try (MajordomoClient client = new MajordomoClient(options.endpoints, options.retryPolicy())) {
+        try (MajordomoClient client = new MajordomoClient(options.endpoints, options.retryPolicy(),
+                options.curve.keys())) {
             spec.commandLine().getOut().println(client.send(query, service));
             spec.commandLine().getOut().flush();
             return 0;

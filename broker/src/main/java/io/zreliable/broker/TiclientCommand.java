@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,6 +48,9 @@ final class TiclientCommand implements Callable<Integer> {
                     + "more (default: ${DEFAULT-VALUE}).")
     private int attempts;
 
+    @Mixin
+    CurveClientOptions curve = new CurveClientOptions();
+
     @Parameters(arity = "1..*", paramLabel = "BODY", description = "Request body frames (UTF-8).")
     private List<String> body;
 
@@ -57,8 +61,8 @@ final class TiclientCommand implements Callable<Integer> {
         Duration deadline = Duration.ofMillis(timeoutMs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (TitanicClient client = new TitanicClient(connect,
-                RetryPolicy.builder().attempts(attempts).build())) {
+        try (TitanicClient client = new TitanicClient(connect, RetryPolicy.builder().attempts(attempts).build(),
+                curve.keys())) {
             List<byte[]> reply = client.call(service, frames, deadline);
             reply.forEach(frame -> out.println(new String(frame, StandardCharsets.UTF_8)));
             out.flush();

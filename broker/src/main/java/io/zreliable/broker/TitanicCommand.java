@@ -1,5 +1,7 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.CurveClientKeys;
+import io.zreliable.common.CurveServerKeys;
 import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.titanic.Titanic;
@@ -46,11 +48,14 @@ final class TitanicCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat = new HeartbeatOptions();
 
+    @Mixin
+    CurveClientOptions curve = new CurveClientOptions();
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
     public Integer call() throws Exception {
-        TitanicConfig config = titanic.builder(connect, heartbeat).build();
+        TitanicConfig config = titanic.builder(connect, heartbeat, curve.keys()).build();
         return run(config, spec, lifetime);
     }
 
@@ -76,7 +81,9 @@ final class TitanicCommand implements Callable<Integer> {
             CommandSpec spec, ServiceLifetime lifetime) throws Exception {
         TitanicConfig config;
         try {
-            config = options.builder(List.of(connectable(broker.endpoints().get(0))), heartbeat).build();
+            // Beside a CURVE broker, Titanic speaks CURVE with the broker's own key pair, which the broker trusts.
+            config = options.builder(List.of(connectable(broker.endpoints().get(0))), heartbeat,
+                    broker.config().curve().map(CurveServerKeys::selfClient).orElse(null)).build();
         } catch (IllegalArgumentException e) {
             broker.close();
             throw e;
@@ -107,7 +114,8 @@ final class TitanicCommand implements Callable<Integer> {
      */
     static int runBesideHa(HaOptions ha, BrokerConfig broker, TitanicOptions options, HeartbeatOptions heartbeat,
             CommandSpec spec, ServiceLifetime lifetime, int bindExit) throws Exception {
-        TitanicConfig config = options.builder(List.of(connectable(broker.endpoints().get(0))), heartbeat)
+        TitanicConfig config = options.builder(List.of(connectable(broker.endpoints().get(0))), heartbeat,
+                        broker.curve().map(CurveServerKeys::selfClient).orElse(null))
                 .holdDispatch(true).reconnectBackoff(ha.besideBackoff()).build();
         Titanic server = startOrReport(config, spec);
         if (server == null) {
@@ -146,11 +154,12 @@ final class TitanicCommand implements Callable<Integer> {
                 description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
         int maxRequests;
 
-        TitanicConfig.Builder builder(List<String> endpoints, HeartbeatOptions heartbeat) {
+        TitanicConfig.Builder builder(List<String> endpoints, HeartbeatOptions heartbeat, CurveClientKeys curve) {
             TitanicConfig.Builder builder = TitanicConfig.builder(
                     TitanicStoreConfig.builder(store).maxEntries(maxRequests).build());
             endpoints.forEach(builder::connect);
-            return builder.heartbeat(heartbeat.toConfig()).requestTimeout(Duration.ofMillis(requestTimeoutMs));
+            return builder.heartbeat(heartbeat.toConfig()).requestTimeout(Duration.ofMillis(requestTimeoutMs))
+                    .curve(curve);
         }
     }
 }

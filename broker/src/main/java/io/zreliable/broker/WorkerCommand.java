@@ -34,6 +34,9 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long reconnectMillis;
 
+    @Mixin
+    CurveClientOptions curve = new CurveClientOptions();
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
@@ -41,6 +44,7 @@ public final class WorkerCommand implements Callable<Integer> {
         WorkerConfig config = WorkerConfig.builder(service).connect(endpoints).heartbeat(heartbeat.toConfig())
                 .backoff(BackoffConfig.builder().initialMillis(reconnectMillis).maxMillis(reconnectMillis * 32)
                         .build())
+                .curve(curve.keys())
                 .build();
         MajordomoWorker worker = new MajordomoWorker(config, request -> request).start();
         LOG.info("echo worker for service '{}' ready, connecting to {}", service, String.join(", ", endpoints));

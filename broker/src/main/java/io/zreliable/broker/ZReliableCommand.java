@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
 
             // tools
             io.zreliable.broker.bench.BenchCommand.class,
+            KeygenCommand.class,
         },
         usageHelpAutoWidth = true)
 public final class ZReliableCommand implements Runnable {

@@ -25,4 +25,19 @@ public final class Sockets {
         socket.setLinger(0);
         return socket;
     }
+
+    /**
+     * A socket that connects and must never block its sender: a CURVE client when {@code curve} is set (null for
+     * plain text), with a send timeout of 0. A DEALER whose connection was refused (say its CURVE key is not
+     * allowed) has no pipe, and a blocking send would hang the caller, or a reactor thread, for good; a message
+     * that cannot be queued is simply not sent, and the caller's timeout and retry treat it as lost.
+     */
+    public static ZMQ.Socket create(ZContext context, SocketType type, CurveClientKeys curve) {
+        ZMQ.Socket socket = create(context, type);
+        socket.setSendTimeOut(0);
+        if (curve != null) {
+            curve.apply(socket);
+        }
+        return socket;
+    }
 }

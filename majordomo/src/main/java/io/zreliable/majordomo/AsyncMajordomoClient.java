@@ -1,5 +1,6 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
@@ -58,6 +59,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
     private final RetryPolicy defaultPolicy;
     private final int maxConnections;
     private final int maxPending;
+    private final CurveClientKeys curve;
     private final AtomicInteger pending = new AtomicInteger();
     private final DropCounter drops = new DropCounter(LOG);
     private volatile boolean closed;
@@ -72,6 +74,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         this.defaultPolicy = builder.policy;
         this.maxConnections = builder.connections;
         this.maxPending = builder.maxPending;
+        this.curve = builder.curve;
         reactor.start("mdp-async-client");
     }
 
@@ -235,7 +238,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
     }
 
     private ZMQ.Socket connect(String endpoint, Slot slot) {
-        ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER, curve);
         socket.connect(endpoint);
         reactor.register(socket, readable -> onReadable(slot));
         return socket;
@@ -292,8 +295,15 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         private RetryPolicy policy = RetryPolicy.DEFAULT;
         private int connections = 16;
         private int maxPending = 100_000;
+        private CurveClientKeys curve;
 
         private Builder() {
+        }
+
+        /** Talk CURVE to the broker (its public key, our key pair); {@code null} (the default) for plain text. */
+        public Builder curve(CurveClientKeys keys) {
+            this.curve = keys;
+            return this;
         }
 
         /** Adds a broker endpoint (repeatable; a replaced connection moves to the next one). */

@@ -1,11 +1,13 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.CurveServerKeys;
 import io.zreliable.common.Endpoints;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Require;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Settings of a {@link MajordomoBroker}. Immutable; build with {@link #builder()}; every value is validated on
@@ -26,6 +28,11 @@ import java.util.List;
  *   <li>{@code maxServices}: a request or READY naming a new service beyond it is dropped (the worker gets
  *       DISCONNECT). Services with neither workers nor queued requests are forgotten, so this bounds live ones.</li>
  * </ul>
+ *
+ * <h2>Security</h2>
+ * With {@code curve} set, the socket is a CURVE server and only clients and workers whose public key is in the
+ * allow-list directory get in (checked by a ZAP handler; refusals are logged and counted); plain-text peers and
+ * unknown keys get nothing through.
  */
 public final class BrokerConfig {
     /** The endpoint used when none is given. */
@@ -38,6 +45,7 @@ public final class BrokerConfig {
     private final int maxWorkers;
     private final int maxServices;
     private final Duration requestTtl;
+    private final CurveServerKeys curve;
     private final int maxMessageBytes;
 
     private BrokerConfig(Builder b) {
@@ -53,6 +61,7 @@ public final class BrokerConfig {
         this.maxWorkers = Require.positive(b.maxWorkers, "max workers");
         this.maxServices = Require.positive(b.maxServices, "max services");
         this.requestTtl = Require.positive(b.requestTtl, "request ttl");
+        this.curve = b.curve;
         this.maxMessageBytes = Require.positive(b.maxMessageBytes, "max message bytes");
     }
 
@@ -93,11 +102,17 @@ public final class BrokerConfig {
         return maxMessageBytes;
     }
 
+    /** CURVE server keys and allow-list; empty for a plain-text broker. */
+    public Optional<CurveServerKeys> curve() {
+        return Optional.ofNullable(curve);
+    }
+
     @Override
     public String toString() {
         return "BrokerConfig[endpoints=" + endpoints + ", " + heartbeat + ", maxQueuePerService=" + maxQueuePerService
                 + ", maxQueue=" + maxQueue + ", maxWorkers=" + maxWorkers + ", maxServices=" + maxServices
-                + ", requestTtl=" + requestTtl.toMillis() + "ms, maxMessageBytes=" + maxMessageBytes + "]";
+                + ", requestTtl=" + requestTtl.toMillis() + "ms, maxMessageBytes=" + maxMessageBytes
+                + (curve == null ? "" : ", " + curve) + "]";
     }
 
     public static final class Builder {
@@ -108,9 +123,16 @@ public final class BrokerConfig {
         private int maxWorkers = 10_000;
         private int maxServices = 1_000;
         private Duration requestTtl = Duration.ofSeconds(60);
+        private CurveServerKeys curve;
         private int maxMessageBytes = 16 * 1024 * 1024;
 
         private Builder() {
+        }
+
+        /** Serve over CURVE, letting in only the allow-listed keys; {@code null} (the default) for plain text. */
+        public Builder curve(CurveServerKeys keys) {
+            this.curve = keys;
+            return this;
         }
 
         /** Adds an endpoint to bind (repeatable); {@code tcp://127.0.0.1:*} picks a free port. */

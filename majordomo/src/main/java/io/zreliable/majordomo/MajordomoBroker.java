@@ -4,9 +4,11 @@ import io.zreliable.common.Clock;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
 import io.zreliable.common.Sockets;
+import io.zreliable.common.ZapAuthenticator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -46,6 +48,7 @@ public final class MajordomoBroker implements AutoCloseable {
     private final Reactor reactor;
     private final List<String> bound = new ArrayList<>();
     private volatile BrokerEngine engine;
+    private volatile ZapAuthenticator authenticator;
     private ZMQ.Socket socket;
     private boolean started;
     private boolean closed;
@@ -69,7 +72,10 @@ public final class MajordomoBroker implements AutoCloseable {
         if (started || closed) {
             throw new IllegalStateException(closed ? "broker is closed" : "broker is already started");
         }
+        // The ZAP handler must be up before the first connection: without one JeroMQ accepts every CURVE key.
+        config.curve().ifPresent(keys -> authenticator = keys.startAuthenticator(context, "mdp-broker"));
         socket = Sockets.create(context, SocketType.ROUTER);
+        config.curve().ifPresent(keys -> keys.apply(socket));
         // No single frame may exceed the whole-message limit: JeroMQ drops such a connection before reading it all.
         socket.setMaxMsgSize(config.maxMessageBytes());
         for (String endpoint : config.endpoints()) {
@@ -79,6 +85,7 @@ public final class MajordomoBroker implements AutoCloseable {
                 }
             } catch (ZMQException e) {
                 reactor.close();
+                closeAuthenticator();
                 context.close();
                 closed = true;
                 throw new IllegalStateException("cannot bind " + endpoint + ": " + describe(e), e);
@@ -115,6 +122,11 @@ public final class MajordomoBroker implements AutoCloseable {
         return config;
     }
 
+    /** The ZAP handler (its allowed / refused counters) when the broker runs with CURVE; empty otherwise. */
+    public Optional<ZapAuthenticator> authenticator() {
+        return Optional.ofNullable(authenticator);
+    }
+
     /** Counters so far; all zero before start. */
     public BrokerStats stats() {
         BrokerEngine current = engine;
@@ -134,8 +146,18 @@ public final class MajordomoBroker implements AutoCloseable {
         reactor.close();
         // The reactor thread is gone, so the socket is ours again. Linger lets the DISCONNECTs reach the workers.
         context.setLinger(CLOSE_LINGER_MS);
+        if (socket != null) {
+            context.destroySocket(socket);
+        }
+        closeAuthenticator();
         context.close();
         LOG.info("majordomo broker on {} closed", String.join(", ", bound));
+    }
+
+    private void closeAuthenticator() {
+        if (authenticator != null) {
+            authenticator.close();
+        }
     }
 
     private static String describe(ZMQException e) {

@@ -1,5 +1,6 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
@@ -44,11 +45,21 @@ public final class MajordomoClient implements AutoCloseable {
     private final EndpointRing ring;
     private final RetryPolicy policy;
     private final DropCounter drops = new DropCounter(LOG);
+    private final CurveClientKeys curve;
     private ZMQ.Socket socket;
 
     public MajordomoClient(List<String> endpoints, RetryPolicy policy) {
+        this(endpoints, policy, null);
+    }
+
+    /**
+     * A client that talks CURVE to the broker when {@code curve} is set (the broker's public key and our own key
+     * pair, which the broker must allow), plain text when it is {@code null}.
+     */
+    public MajordomoClient(List<String> endpoints, RetryPolicy policy, CurveClientKeys curve) {
         this.ring = new EndpointRing(endpoints);
         this.policy = Require.notNull(policy, "retry policy");
+        this.curve = curve;
         // Created only once the arguments are known good, so a bad endpoint leaks nothing.
         this.context = new ZContext();
         this.socket = open(ring.current());
@@ -132,7 +143,7 @@ public final class MajordomoClient implements AutoCloseable {
     }
 
     private ZMQ.Socket open(String endpoint) {
-        ZMQ.Socket created = Sockets.create(context, SocketType.DEALER);
+        ZMQ.Socket created = Sockets.create(context, SocketType.DEALER, curve);
         created.connect(endpoint);
         return created;
     }

@@ -111,7 +111,7 @@ public final class MajordomoWorker implements AutoCloseable {
     private void connect() {
         reconnectTimer = null;
         endpoint = ring.current();
-        socket = Sockets.create(context, SocketType.DEALER);
+        socket = Sockets.create(context, SocketType.DEALER, config.curve().orElse(null));
         socket.connect(endpoint);
         reactor.register(socket, this::drain);
         generation++;

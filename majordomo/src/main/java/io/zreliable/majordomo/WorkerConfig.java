@@ -1,15 +1,18 @@
 package io.zreliable.majordomo;
 
 import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Require;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Settings of a {@link MajordomoWorker}: the broker endpoints (tried in turn, moving to the next on each reconnect),
- * the service name, heartbeating (must match the broker's) and reconnect back-off. Immutable; build with
+ * the service name, heartbeating (must match the broker's), reconnect back-off, and optionally CURVE keys (the
+ * broker's public key and the worker's own key pair, which the broker must allow). Immutable; build with
  * {@link #builder(String)}.
  */
 public final class WorkerConfig {
@@ -17,6 +20,7 @@ public final class WorkerConfig {
     private final String service;
     private final HeartbeatConfig heartbeat;
     private final BackoffConfig backoff;
+    private final CurveClientKeys curve;
 
     private WorkerConfig(Builder b) {
         this.service = Require.notNull(b.service, "service name");
@@ -27,6 +31,7 @@ public final class WorkerConfig {
         this.endpoints = new EndpointRing(b.endpoints).all();
         this.heartbeat = Require.notNull(b.heartbeat, "heartbeat");
         this.backoff = Require.notNull(b.backoff, "back-off");
+        this.curve = b.curve;
     }
 
     public static Builder builder(String service) {
@@ -49,14 +54,26 @@ public final class WorkerConfig {
         return backoff;
     }
 
+    /** CURVE keys of the worker's connections; empty for plain text. */
+    public Optional<CurveClientKeys> curve() {
+        return Optional.ofNullable(curve);
+    }
+
     public static final class Builder {
         private final String service;
         private final List<String> endpoints = new ArrayList<>();
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private BackoffConfig backoff = BackoffConfig.DEFAULT;
+        private CurveClientKeys curve;
 
         private Builder(String service) {
             this.service = service;
+        }
+
+        /** Talk CURVE to the broker; {@code null} (the default) for plain text. */
+        public Builder curve(CurveClientKeys keys) {
+            this.curve = keys;
+            return this;
         }
 
         /** Adds a broker endpoint (repeatable; the worker fails over to the next one on each reconnect). */

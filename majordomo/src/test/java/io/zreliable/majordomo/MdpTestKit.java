@@ -28,6 +28,11 @@ final class MdpTestKit implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     final ZContext context = new ZContext();
 
+    /** Closes {@code resource} with the kit, before the resources added earlier. */
+    void track(AutoCloseable resource) {
+        resources.add(resource);
+    }
+
     MajordomoBroker broker(String endpoint) {
         return broker(BrokerConfig.builder().bind(endpoint).heartbeat(HEARTBEAT));
     }

@@ -1,5 +1,6 @@
 package io.zreliable.titanic;
 
+import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.Frames;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.RetryPolicy;
@@ -18,8 +19,9 @@ import org.zeromq.ZMsg;
 final class MdpServiceCaller implements ServiceCaller {
     private final MajordomoClient client;
 
-    MdpServiceCaller(List<String> endpoints, Duration timeout) {
-        this.client = new MajordomoClient(endpoints, RetryPolicy.builder().timeout(timeout).attempts(1).build());
+    MdpServiceCaller(List<String> endpoints, Duration timeout, CurveClientKeys curve) {
+        this.client = new MajordomoClient(endpoints, RetryPolicy.builder().timeout(timeout).attempts(1).build(),
+                curve);
     }
 
     @Override

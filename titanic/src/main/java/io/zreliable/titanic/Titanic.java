@@ -39,7 +39,7 @@ public final class Titanic implements AutoCloseable {
     private Titanic(TitanicConfig config, TitanicStore store) {
         this.store = store;
         this.dispatcher = new Dispatcher(store,
-                () -> new MdpServiceCaller(config.endpoints(), config.requestTimeout()),
+                () -> new MdpServiceCaller(config.endpoints(), config.requestTimeout(), config.curve().orElse(null)),
                 config.retryBackoff(), config.dispatchers(), config.storeTimeout(), Clock.system(),
                 config.holdDispatch());
         this.services = new TspServices(store, config.storeTimeout(), dispatcher);
@@ -77,7 +77,8 @@ public final class Titanic implements AutoCloseable {
 
     private void register(TitanicConfig config, String service, RequestHandler handler) {
         WorkerConfig workerConfig = WorkerConfig.builder(service).connect(config.endpoints())
-                .heartbeat(config.heartbeat()).backoff(config.reconnectBackoff()).build();
+                .heartbeat(config.heartbeat()).backoff(config.reconnectBackoff()).curve(config.curve().orElse(null))
+                .build();
         workers.add(new MajordomoWorker(workerConfig, handler).start());
     }
 

@@ -2,6 +2,7 @@ package io.zreliable.titanic;
 
 import io.zreliable.common.Backoff;
 import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.Frames;
 import io.zreliable.common.Require;
 import io.zreliable.common.RetryPolicy;
@@ -33,7 +34,12 @@ public final class TitanicClient implements AutoCloseable {
     private final MajordomoClient client;
 
     public TitanicClient(List<String> endpoints, RetryPolicy policy) {
-        this.client = new MajordomoClient(endpoints, policy);
+        this(endpoints, policy, null);
+    }
+
+    /** A client that talks CURVE to the broker when {@code curve} is set, plain text when it is {@code null}. */
+    public TitanicClient(List<String> endpoints, RetryPolicy policy, CurveClientKeys curve) {
+        this.client = new MajordomoClient(endpoints, policy, curve);
     }
 
     public TitanicClient(String endpoint) {

@@ -1,12 +1,14 @@
 package io.zreliable.titanic;
 
 import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.Endpoints;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Require;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Settings of a {@link Titanic} server: the broker(s) it registers with and calls services through, its store, and
@@ -22,6 +24,8 @@ import java.util.List;
  * <li>{@code heartbeat}, {@code reconnectBackoff}: of the MDP workers; the heartbeat must match the broker's.</li>
  * <li>{@code holdDispatch}: start without delivering stored requests until {@link Titanic#resumeDispatch()}; the
  * TSP services still run (default false). Used beside the passive server of an HA broker pair.</li>
+ * <li>{@code curve}: CURVE keys (the broker's public key, Titanic's own key pair) for all of Titanic's connections
+ * to a CURVE broker, as workers and as client; none for plain text.</li>
  * </ul>
  */
 public final class TitanicConfig {
@@ -35,6 +39,7 @@ public final class TitanicConfig {
     private final HeartbeatConfig heartbeat;
     private final BackoffConfig reconnectBackoff;
     private final boolean holdDispatch;
+    private final CurveClientKeys curve;
 
     private TitanicConfig(Builder b) {
         Require.that(!b.endpoints.isEmpty(), "at least one broker endpoint must be set");
@@ -49,6 +54,7 @@ public final class TitanicConfig {
         this.heartbeat = Require.notNull(b.heartbeat, "heartbeat");
         this.reconnectBackoff = Require.notNull(b.reconnectBackoff, "reconnect back-off");
         this.holdDispatch = b.holdDispatch;
+        this.curve = b.curve;
     }
 
     public static Builder builder(TitanicStoreConfig store) {
@@ -95,6 +101,11 @@ public final class TitanicConfig {
         return holdDispatch;
     }
 
+    /** CURVE keys of Titanic's broker connections; empty for plain text. */
+    public Optional<CurveClientKeys> curve() {
+        return Optional.ofNullable(curve);
+    }
+
     public static final class Builder {
         private final List<String> endpoints = new ArrayList<>();
         private final TitanicStoreConfig store;
@@ -106,9 +117,16 @@ public final class TitanicConfig {
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private BackoffConfig reconnectBackoff = BackoffConfig.DEFAULT;
         private boolean holdDispatch;
+        private CurveClientKeys curve;
 
         private Builder(TitanicStoreConfig store) {
             this.store = store;
+        }
+
+        /** Talk CURVE to the broker; {@code null} (the default) for plain text. */
+        public Builder curve(CurveClientKeys keys) {
+            this.curve = keys;
+            return this;
         }
 
         /** Adds a broker endpoint (repeatable). */
