@@ -42,8 +42,10 @@ class LazyPirateClientTest {
     @Test
     void everyRequestGetsItsOwnReply() {
         String endpoint = Ports.endpoint(Ports.free());
+        // Generous attempts: on a loaded machine an attempt may time out; the test is about matching, not speed.
         try (EchoRepServer server = EchoRepServer.start(ctx, endpoint);
-             LazyPirateClient client = LazyPirateClient.builder().endpoints(endpoint).build()) {
+             LazyPirateClient client = LazyPirateClient.builder().endpoints(endpoint)
+                     .retryPolicy(policy(2500, 10)).build()) {
             for (int i = 0; i < 50; i++) {
                 assertEquals("echo:req-" + i, client.request("req-" + i));
             }

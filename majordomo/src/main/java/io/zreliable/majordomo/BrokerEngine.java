@@ -243,6 +243,10 @@ final class BrokerEngine {
     }
 
     private void disconnect(RoutingId id, BrokerWorker worker) {
+        // Forget first, so the counters are final by the time the worker can see the DISCONNECT.
+        if (worker != null) {
+            removeWorker(worker);
+        }
         ZMsg msg = new ZMsg();
         msg.add(id.bytes());
         msg.add(MdpProtocol.EMPTY);
@@ -250,9 +254,6 @@ final class BrokerEngine {
         msg.add(new byte[] {MdpProtocol.DISCONNECT});
         disconnectsSent++;
         msg.send(socket);
-        if (worker != null) {
-            removeWorker(worker);
-        }
     }
 
     /** Forgets a worker. A request it was working on is lost; its client's retry brings it back. */

@@ -172,7 +172,9 @@ class BrokerProtocolTest {
 
     @Test
     void closingTheBrokerSendsDisconnectToEveryWorker() {
-        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        // These raw workers never heartbeat: a long liveness keeps a slow machine from expiring them mid-test.
+        MajordomoBroker broker = kit.broker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
+                .heartbeat(HeartbeatConfig.builder().intervalMillis(1000).liveness(60).build()));
         String endpoint = broker.endpoints().get(0);
         ZMQ.Socket idle = kit.dealer(endpoint);
         ZMQ.Socket busy = kit.dealer(endpoint);

@@ -95,6 +95,23 @@ class TitanicStoreFailureTest {
     }
 
     @Test
+    void leftoversOfAnInterruptedCompactionAreDiscarded() throws Exception {
+        List<String> uuids = fill(10);
+        // As if killed while compaction wrote its fresh file (and MapDB left a log file behind).
+        Files.writeString(dir.resolve(StoreRecovery.COMPACT_FILE), "half-written");
+        Files.writeString(dir.resolve(StoreRecovery.REPLICA_A + ".wal.0"), "stale log");
+        try (CommitMarker marker = CommitMarker.open(dir)) {
+            marker.write(CommitMarker.State.B_IN_DOUBT, 7);
+        }
+        try (TitanicStore store = TitanicStore.open(TitanicStoreConfig.of(dir))) {
+            assertEquals(uuids, store.pending(0, 100).get(30, TimeUnit.SECONDS).stream()
+                    .map(StoredRequest::uuid).toList());
+        }
+        assertTrue(Files.notExists(dir.resolve(StoreRecovery.COMPACT_FILE)));
+        assertTrue(Files.notExists(dir.resolve(StoreRecovery.REPLICA_A + ".wal.0")));
+    }
+
+    @Test
     void repairNeverCopiesADamagedReplica() throws Exception {
         fill(10);
         try (CommitMarker marker = CommitMarker.open(dir)) {
