@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zreliable.common.BackoffConfig;
-import io.zreliable.common.CurveCertificate;
-import io.zreliable.common.CurveClientKeys;
-import io.zreliable.common.CurveServerKeys;
+import io.zreliable.common.CurveFixture;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.RetryPolicy;
@@ -17,7 +15,6 @@ import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoClient;
 import io.zreliable.majordomo.MajordomoWorker;
 import io.zreliable.majordomo.WorkerConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,21 +30,15 @@ class HaCurveTest extends SocketTest {
 
     @Test
     void allowedClientsVoteALonePrimaryActiveAndAreServedOverCurve() throws Exception {
-        Path allow = Files.createDirectory(dir.resolve("allow"));
-        for (String name : new String[] {"broker", "worker", "client"}) {
-            CurveCertificate.generate().write(dir.resolve(name), false);
-            if (!name.equals("broker")) {
-                Files.copy(dir.resolve(name + ".pub"), allow.resolve(name + ".pub"));
-            }
-        }
+        CurveFixture curve = CurveFixture.create(dir, "worker", "client").allow("worker", "client");
         String endpoint = endpoint(freePort());
         BinaryStarConfig pair = BinaryStarConfig.builder().role(Role.PRIMARY).local(endpoint(freePort()))
                 .peer(endpoint(freePort())).heartbeatMillis(100).build();
         HaMajordomoBroker ha = track(new HaMajordomoBroker(pair, BrokerConfig.builder().bind(endpoint)
-                .heartbeat(MDP_HEARTBEAT).curve(CurveServerKeys.load(dir.resolve("broker"), allow)).build()))
+                .heartbeat(MDP_HEARTBEAT).curve(curve.server()).build()))
                 .start();
         track(new MajordomoWorker(WorkerConfig.builder("echo").connect(endpoint).heartbeat(MDP_HEARTBEAT)
-                .backoff(BackoffConfig.builder().initialMillis(50).maxMillis(200).build()).curve(keys("worker"))
+                .backoff(BackoffConfig.builder().initialMillis(50).maxMillis(200).build()).curve(curve.client("worker"))
                 .build(), request -> request)).start();
 
         MajordomoClient plain = track(new MajordomoClient(List.of(endpoint),
@@ -56,13 +47,9 @@ class HaCurveTest extends SocketTest {
         assertTrue(ha.broker().isEmpty(), "plain text cannot vote");
 
         MajordomoClient client = track(new MajordomoClient(List.of(endpoint),
-                RetryPolicy.builder().timeoutMillis(1_000).attempts(15).build(), keys("client")));
+                RetryPolicy.builder().timeoutMillis(1_000).attempts(15).build(), curve.client("client")));
         assertEquals("over curve", client.send("echo", "over curve"));
         assertEquals(BstarState.ACTIVE, ha.state());
         assertTrue(ha.broker().orElseThrow().authenticator().orElseThrow().allowed() >= 2);
-    }
-
-    private CurveClientKeys keys(String own) {
-        return CurveClientKeys.load(dir.resolve("broker.pub"), dir.resolve(own));
     }
 }
