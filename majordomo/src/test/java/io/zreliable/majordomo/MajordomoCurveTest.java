@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zreliable.common.CurveFixture;
 import io.zreliable.common.CurveClientKeys;
+import io.zreliable.common.CurveFixture;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.common.ZapAuthenticator;
