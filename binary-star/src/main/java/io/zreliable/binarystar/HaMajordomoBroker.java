@@ -4,6 +4,7 @@ import io.zreliable.common.DropCounter;
 import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.MessageReader;
 import io.zreliable.common.Require;
+import io.zreliable.common.ZapAuthenticator;
 import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.majordomo.MdpProtocol;
@@ -72,6 +73,8 @@ public final class HaMajordomoBroker implements AutoCloseable {
     private Consumer<MajordomoBroker> onActive = broker -> {
     };
     private ZMQ.Socket gate;
+    /** The gate's ZAP handler when the broker runs CURVE: CURVE clients must reach the gate to vote. */
+    private ZapAuthenticator gateAuthenticator;
     private int bindAttempts;
     private volatile MajordomoBroker broker;
     private volatile long refusedWorkers;
@@ -114,8 +117,10 @@ public final class HaMajordomoBroker implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("HA broker is closed");
         }
+        brokerConfig.curve().ifPresent(keys -> gateAuthenticator = keys.startAuthenticator(ctx, "ha-gate"));
         gate = ctx.createSocket(SocketType.ROUTER);
         gate.setLinger(0);
+        brokerConfig.curve().ifPresent(keys -> keys.apply(gate));
         gate.setMaxMsgSize(star.config().maxRequestBytes());
         for (String endpoint : brokerConfig.endpoints()) {
             try {
@@ -189,6 +194,9 @@ public final class HaMajordomoBroker implements AutoCloseable {
         if (gate != null) {
             ctx.destroySocket(gate);
             gate = null;
+        }
+        if (gateAuthenticator != null) {
+            gateAuthenticator.close();
         }
         ctx.close();
     }

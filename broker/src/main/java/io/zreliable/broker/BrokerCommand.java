@@ -57,6 +57,9 @@ public final class BrokerCommand implements Callable<Integer> {
     boolean verbose;
 
     @Mixin
+    BrokerLimitOptions limits = new BrokerLimitOptions();
+
+    @Mixin
     CurveServerOptions curve = new CurveServerOptions();
 
     @Mixin
@@ -76,7 +79,7 @@ public final class BrokerCommand implements Callable<Integer> {
             // slf4j-simple reads per-logger levels when a logger is created, i.e. when the classes below load.
             System.setProperty("org.slf4j.simpleLogger.log.io.zreliable", "debug");
         }
-        BrokerConfig config = BrokerConfig.builder().bind(endpoints).heartbeat(heartbeat.toConfig())
+        BrokerConfig config = limits.applyTo(BrokerConfig.builder()).bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
                 .requestTtl(Duration.ofMillis(requestTtlMillis)).maxMessageBytes(maxMessageBytes).curve(curve.keys())
                 .build();

@@ -51,6 +51,19 @@ class SecurityCommandsTest {
     }
 
     @Test
+    void limitFlagsAreValidated() {
+        CliRun frames = new CliRun();
+        assertEquals(2, frames.execute("broker", "--bind", "tcp://127.0.0.1:*", "--max-frames", "2"));
+        assertTrue(frames.err.toString().contains("max frames must be >= 5"), frames.err.toString());
+        CliRun hwm = new CliRun();
+        assertEquals(2, hwm.execute("broker", "--bind", "tcp://127.0.0.1:*", "--hwm", "0"));
+        assertTrue(hwm.err.toString().contains("high-water mark must be > 0"), hwm.err.toString());
+        CliRun services = new CliRun();
+        assertEquals(2, services.execute("broker", "--bind", "tcp://127.0.0.1:*", "--max-services", "0"));
+        assertTrue(services.err.toString().contains("max services must be > 0"), services.err.toString());
+    }
+
+    @Test
     void curveBrokerServesKeyedWorkerAndClientsOnly() throws Exception {
         Path allow = Files.createDirectory(dir.resolve("allow"));
         for (String name : new String[] {"broker", "worker", "client", "stranger"}) {

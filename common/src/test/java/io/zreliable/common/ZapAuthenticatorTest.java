@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,13 +18,9 @@ class ZapAuthenticatorTest {
 
     @Test
     void onlyAllowListedKeysGetThrough() throws Exception {
-        Path allow = Files.createDirectory(dir.resolve("allow"));
-        CurveCertificate.generate().write(dir.resolve("server"), false);
-        CurveCertificate.generate().write(dir.resolve("good"), false);
-        CurveCertificate.generate().write(dir.resolve("bad"), false);
-        Files.copy(dir.resolve("good.pub"), allow.resolve("good.pub"));
-        CurveServerKeys server = CurveServerKeys.load(dir.resolve("server"), allow);
-        CurveCertificate serverPublic = CurveCertificate.readPublic(dir.resolve("server.pub"));
+        CurveFixture keys = CurveFixture.create(dir, "good", "bad").allow("good");
+        CurveServerKeys server = keys.server();
+        CurveCertificate serverPublic = CurveCertificate.readPublic(keys.serverPublicFile());
 
         try (ZContext serverContext = new ZContext(); ZContext clientContext = new ZContext();
                 ZapAuthenticator zap = server.startAuthenticator(serverContext, "test")) {
@@ -34,11 +29,10 @@ class ZapAuthenticatorTest {
             router.bind("tcp://127.0.0.1:*");
             String endpoint = router.getLastEndpoint();
 
-            ZMQ.Socket unknown = dealer(clientContext, endpoint,
-                    CurveClientKeys.load(dir.resolve("server.pub"), dir.resolve("bad")));
+            ZMQ.Socket unknown = dealer(clientContext, endpoint, keys.client("bad"));
             ZMQ.Socket plain = dealer(clientContext, endpoint, null);
             ZMQ.Socket good = dealer(clientContext, endpoint,
-                    CurveClientKeys.of(serverPublic, CurveCertificate.readSecret(dir.resolve("good"))));
+                    CurveClientKeys.of(serverPublic, CurveCertificate.readSecret(keys.secret("good"))));
             unknown.send("from unknown");
             plain.send("from plain");
             good.send("from good");

@@ -60,6 +60,11 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     private final String frontendEndpoint;
     private final String backendEndpoint;
     private final HeartbeatConfig heartbeat;
+    /** Frames up to this much over {@code maxRequestBytes} are read (and counted when dropped); larger ones refused. */
+    static final long FRAME_SLACK_BYTES = 64 * 1024;
+    /** JeroMQ's "no limit" for ZMQ_MAXMSGSIZE. */
+    private static final long NO_LIMIT = -1;
+
     private final long maxRequestBytes;
     private final ZContext context;
     private final boolean ownsContext;
@@ -106,8 +111,11 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             throw new IllegalStateException("queue already started or closed");
         }
         try {
-            frontend = bind(frontendEndpoint);
-            backend = bind(backendEndpoint);
+            // A client's frame much larger than a request may be is refused by the transport before it is
+            // allocated (JeroMQ drops the connection), so no peer can make the queue allocate an arbitrary frame;
+            // requests just over the limit are still read, dropped and counted ("oversized request").
+            frontend = bind(frontendEndpoint, maxRequestBytes + FRAME_SLACK_BYTES);
+            backend = bind(backendEndpoint, NO_LIMIT);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -177,8 +185,9 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         }
     }
 
-    private ZMQ.Socket bind(String endpoint) {
+    private ZMQ.Socket bind(String endpoint, long maxFrameBytes) {
         ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER);
+        socket.setMaxMsgSize(maxFrameBytes);
         socket.bind(endpoint);
         return socket;
     }

@@ -75,6 +75,28 @@ class PppFuzzTest {
         assertTrue(stats.dropped(ParanoidPirateQueue.DROP_UNKNOWN_COMMAND) > 0, stats + " " + fuzz);
     }
 
+    @Test
+    void aHugeFrameIsRefusedByTheTransportAndTheQueueKeepsServing() {
+        ParanoidPirateQueue queue = closeLater(ParanoidPirateQueue.builder().frontend("tcp://127.0.0.1:*")
+                .backend("tcp://127.0.0.1:*").heartbeat(HEARTBEAT).context(ctx).maxRequestBytes(1_000).build()
+                .start());
+        closeLater(ParanoidPirateWorker.builder().connect(queue.backendEndpoint()).heartbeat(HEARTBEAT).context(ctx)
+                .handler(request -> request.duplicate()).build().start());
+        ZMQ.Socket hostile = dealer(queue.frontendEndpoint());
+        FrameFuzzer.send(hostile, List.of(new byte[0],
+                new byte[(int) (1_000 + ParanoidPirateQueue.FRAME_SLACK_BYTES + 1)]));
+        ZMQ.Socket large = dealer(queue.frontendEndpoint());
+        FrameFuzzer.send(large, List.of(new byte[0], new byte[1_001]));
+        Await.until("the request just over the limit read and counted",
+                () -> queue.stats().dropped(ParanoidPirateQueue.DROP_OVERSIZED_REQUEST) == 1);
+
+        LazyPirateClient client = closeLater(LazyPirateClient.builder().endpoints(queue.frontendEndpoint())
+                .context(ctx).retryPolicy(RetryPolicy.builder().timeoutMillis(2000).attempts(5).build()).build());
+        assertEquals("still here", client.request("still here"));
+        // The huge frame never reached the queue: the transport refused it before allocating it.
+        assertEquals(1, queue.stats().dropped(ParanoidPirateQueue.DROP_OVERSIZED_REQUEST), queue.stats().toString());
+    }
+
     private ZMQ.Socket dealer(String endpoint) {
         ZMQ.Socket socket = ctx.createSocket(SocketType.DEALER);
         socket.setLinger(0);

@@ -25,6 +25,13 @@ import java.util.Optional;
  *       ({@code message too large}); a worker whose REPLY is larger gets DISCONNECT (its client's retry will meet the
  *       same limit, so the client times out). A single frame beyond it makes JeroMQ drop the connection before the
  *       message is even read.</li>
+ *   <li>{@code maxFrames}: a message of more frames (envelope included) is treated like one over
+ *       {@code maxMessageBytes}: a client's is dropped and counted ({@code message too large}), a worker gets
+ *       DISCONNECT. It bounds the per-frame overhead a peer can make the broker allocate.</li>
+ *   <li>{@code highWaterMark}: messages the socket queues per peer, each way (ZMQ_SNDHWM / ZMQ_RCVHWM). A client
+ *       that does not read its replies gets no more once its queue is full: the ROUTER drops them (ZeroMQ never
+ *       blocks a ROUTER) and the broker goes on serving everyone else; inbound, a peer sending faster than the
+ *       broker reads is held back by TCP.</li>
  *   <li>{@code maxServices}: a request or READY naming a new service beyond it is dropped (the worker gets
  *       DISCONNECT). Services with neither workers nor queued requests are forgotten, so this bounds live ones.</li>
  * </ul>
@@ -46,6 +53,8 @@ public final class BrokerConfig {
     private final int maxServices;
     private final Duration requestTtl;
     private final CurveServerKeys curve;
+    private final int maxFrames;
+    private final int highWaterMark;
     private final int maxMessageBytes;
 
     private BrokerConfig(Builder b) {
@@ -63,6 +72,19 @@ public final class BrokerConfig {
         this.requestTtl = Require.positive(b.requestTtl, "request ttl");
         this.curve = b.curve;
         this.maxMessageBytes = Require.positive(b.maxMessageBytes, "max message bytes");
+        // An MDP message has at least 4 frames: routing id, delimiter, header, command or service.
+        this.maxFrames = Require.atLeast(b.maxFrames, 5, "max frames");
+        this.highWaterMark = Require.positive(b.highWaterMark, "high-water mark");
+    }
+
+    /** Most frames in one message, envelope included. */
+    public int maxFrames() {
+        return maxFrames;
+    }
+
+    /** Messages queued per peer, each way, before the socket drops (outbound) or stops reading (inbound). */
+    public int highWaterMark() {
+        return highWaterMark;
     }
 
     public static Builder builder() {
@@ -111,7 +133,8 @@ public final class BrokerConfig {
     public String toString() {
         return "BrokerConfig[endpoints=" + endpoints + ", " + heartbeat + ", maxQueuePerService=" + maxQueuePerService
                 + ", maxQueue=" + maxQueue + ", maxWorkers=" + maxWorkers + ", maxServices=" + maxServices
-                + ", requestTtl=" + requestTtl.toMillis() + "ms, maxMessageBytes=" + maxMessageBytes
+                + ", requestTtl=" + requestTtl.toMillis() + "ms, maxMessageBytes=" + maxMessageBytes + ", maxFrames=" + maxFrames
+                + ", highWaterMark=" + highWaterMark
                 + (curve == null ? "" : ", " + curve) + "]";
     }
 
@@ -124,6 +147,18 @@ public final class BrokerConfig {
         private int maxServices = 1_000;
         private Duration requestTtl = Duration.ofSeconds(60);
         private CurveServerKeys curve;
+        private int maxFrames = 1_000;
+        private int highWaterMark = 1_000;
+
+        public Builder maxFrames(int max) {
+            this.maxFrames = max;
+            return this;
+        }
+
+        public Builder highWaterMark(int messages) {
+            this.highWaterMark = messages;
+            return this;
+        }
         private int maxMessageBytes = 16 * 1024 * 1024;
 
         private Builder() {

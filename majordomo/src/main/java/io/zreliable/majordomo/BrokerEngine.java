@@ -61,7 +61,7 @@ final class BrokerEngine {
             byte[] sender = in.next("routing id").getData();
             in.expectEmpty("envelope delimiter");
             byte[] header = in.next("protocol header").getData();
-            if (size > config.maxMessageBytes()) {
+            if (size > config.maxMessageBytes() || msg.size() > config.maxFrames()) {
                 tooLarge(sender, header);
             } else if (MdpProtocol.isClientHeader(header)) {
                 onClient(sender, in);

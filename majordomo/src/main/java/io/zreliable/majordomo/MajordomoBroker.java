@@ -78,6 +78,8 @@ public final class MajordomoBroker implements AutoCloseable {
         config.curve().ifPresent(keys -> keys.apply(socket));
         // No single frame may exceed the whole-message limit: JeroMQ drops such a connection before reading it all.
         socket.setMaxMsgSize(config.maxMessageBytes());
+        socket.setSndHWM(config.highWaterMark());
+        socket.setRcvHWM(config.highWaterMark());
         for (String endpoint : config.endpoints()) {
             try {
                 if (!socket.bind(endpoint)) {

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zreliable.common.CurveCertificate;
 import io.zreliable.common.CurveClientKeys;
-import io.zreliable.common.CurveServerKeys;
+import io.zreliable.common.CurveFixture;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.common.ZapAuthenticator;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,24 +26,15 @@ class MajordomoCurveTest {
     Path dir;
 
     private final MdpTestKit kit = new MdpTestKit();
+    private CurveFixture curve;
     private MajordomoBroker broker;
     private String endpoint;
 
     @BeforeEach
     void setUp() {
-        Path allow = dir.resolve("allow");
-        for (String name : new String[] {"broker", "worker", "client", "stranger"}) {
-            CurveCertificate.generate().write(dir.resolve(name), false);
-        }
-        try {
-            Files.createDirectory(allow);
-            Files.copy(dir.resolve("worker.pub"), allow.resolve("worker.pub"));
-            Files.copy(dir.resolve("client.pub"), allow.resolve("client.pub"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        curve = CurveFixture.create(dir, "worker", "client", "stranger").allow("worker", "client");
         broker = kit.broker(BrokerConfig.builder().bind("tcp://127.0.0.1:*").heartbeat(MdpTestKit.HEARTBEAT)
-                .curve(CurveServerKeys.load(dir.resolve("broker"), allow)));
+                .curve(curve.server()));
         endpoint = broker.endpoints().get(0);
         MajordomoWorker worker = new MajordomoWorker(WorkerConfig.builder("echo").connect(endpoint)
                 .heartbeat(MdpTestKit.HEARTBEAT).backoff(MdpTestKit.BACKOFF).curve(keys("worker")).build(),
@@ -93,7 +82,7 @@ class MajordomoCurveTest {
 
         // A client with the right own key but the wrong idea of the broker's key fails the handshake too.
         MajordomoClient wrongServer = closeLater(new MajordomoClient(List.of(endpoint), SHORT,
-                CurveClientKeys.load(dir.resolve("stranger.pub"), dir.resolve("client"))));
+                CurveClientKeys.load(curve.publicFile("stranger"), curve.secret("client"))));
         assertThrows(RequestTimeoutException.class, () -> wrongServer.send("echo", "wrong server key"));
 
         assertEquals("after", allowed.send("echo", "after"));
@@ -106,13 +95,13 @@ class MajordomoCurveTest {
     void aKeyAddedToTheAllowListIsLetInWithoutRestart() throws Exception {
         MajordomoClient stranger = closeLater(new MajordomoClient(List.of(endpoint), SHORT, keys("stranger")));
         assertThrows(RequestTimeoutException.class, () -> stranger.send("echo", "no"));
-        Files.copy(dir.resolve("stranger.pub"), dir.resolve("allow/stranger.pub"));
+        curve.allow("stranger");
         MajordomoClient welcome = closeLater(new MajordomoClient(List.of(endpoint), PATIENT, keys("stranger")));
         assertEquals("yes", welcome.send("echo", "yes"));
     }
 
     private CurveClientKeys keys(String own) {
-        return CurveClientKeys.load(dir.resolve("broker.pub"), dir.resolve(own));
+        return curve.client(own);
     }
 
     private <T extends AutoCloseable> T closeLater(T resource) {

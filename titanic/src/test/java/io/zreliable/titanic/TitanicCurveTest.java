@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zreliable.common.BackoffConfig;
-import io.zreliable.common.CurveCertificate;
-import io.zreliable.common.CurveClientKeys;
-import io.zreliable.common.CurveServerKeys;
+import io.zreliable.common.CurveFixture;
 import io.zreliable.common.Frames;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.RetryPolicy;
@@ -15,7 +13,6 @@ import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.majordomo.MajordomoWorker;
 import io.zreliable.majordomo.WorkerConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,30 +26,25 @@ class TitanicCurveTest {
 
     @Test
     void titanicWorksThroughACurveBrokerAndStrangersGetNothing() throws Exception {
-        Path allow = Files.createDirectory(dir.resolve("allow"));
-        for (String name : new String[] {"broker", "titanic", "worker", "client", "stranger"}) {
-            CurveCertificate.generate().write(dir.resolve(name), false);
-            if (!name.equals("broker") && !name.equals("stranger")) {
-                Files.copy(dir.resolve(name + ".pub"), allow.resolve(name + ".pub"));
-            }
-        }
+        CurveFixture curve = CurveFixture.create(dir, "titanic", "worker", "client", "stranger")
+                .allow("titanic", "worker", "client");
         try (MajordomoBroker broker = new MajordomoBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
                 .heartbeat(TitanicTest.heartbeat(TitanicTest.HEARTBEAT_MS))
-                .curve(CurveServerKeys.load(dir.resolve("broker"), allow)).build()).start()) {
+                .curve(curve.server()).build()).start()) {
             String endpoint = broker.endpoints().get(0);
             TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.of(dir.resolve("store")))
                     .connect(endpoint).heartbeat(TitanicTest.heartbeat(TitanicTest.HEARTBEAT_MS))
                     .reconnectBackoff(BackoffConfig.builder().initialMillis(50).maxMillis(500).build())
                     .retryBackoff(BackoffConfig.builder().initialMillis(50).maxMillis(400).build())
-                    .curve(keys("titanic")).build();
+                    .curve(curve.client("titanic")).build();
             WorkerConfig worker = WorkerConfig.builder("echo").connect(endpoint)
-                    .heartbeat(TitanicTest.heartbeat(TitanicTest.HEARTBEAT_MS)).curve(keys("worker")).build();
+                    .heartbeat(TitanicTest.heartbeat(TitanicTest.HEARTBEAT_MS)).curve(curve.client("worker")).build();
             RetryPolicy patient = RetryPolicy.builder().timeoutMillis(10_000).attempts(2).build();
             try (Titanic titanic = Titanic.start(config);
                     MajordomoWorker echo = new MajordomoWorker(worker, request -> request).start();
-                    TitanicClient client = new TitanicClient(List.of(endpoint), patient, keys("client"));
+                    TitanicClient client = new TitanicClient(List.of(endpoint), patient, curve.client("client"));
                     TitanicClient stranger = new TitanicClient(List.of(endpoint),
-                            RetryPolicy.builder().timeoutMillis(500).attempts(1).build(), keys("stranger"))) {
+                            RetryPolicy.builder().timeoutMillis(500).attempts(1).build(), curve.client("stranger"))) {
                 List<byte[]> reply = client.call("echo", List.of(Frames.utf8("secret")), Duration.ofSeconds(30));
                 assertEquals("secret", Frames.text(reply.get(0)));
                 assertThrows(RequestTimeoutException.class,
@@ -61,9 +53,5 @@ class TitanicCurveTest {
                 assertEquals(1, titanic.delivered());
             }
         }
-    }
-
-    private CurveClientKeys keys(String own) {
-        return CurveClientKeys.load(dir.resolve("broker.pub"), dir.resolve(own));
     }
 }

@@ -40,7 +40,10 @@ class TitanicFuzzTest {
     void malformedTspRequestsAreAnsweredCountedAndStayInTheStore() throws Exception {
         FrameFuzzer fuzz = new FrameFuzzer(FrameFuzzer.seed(9_0009L));
         Path store = dir.resolve("store");
+        // The broker lets the fuzzer's many-frame messages through, so that they reach Titanic (its own cap is
+        // tested in BrokerLimitsTest).
         try (MajordomoBroker broker = new MajordomoBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
+                .maxFrames(FrameFuzzer.MANY_FRAMES + 100)
                 .heartbeat(TitanicTest.heartbeat(TitanicTest.HEARTBEAT_MS)).build()).start()) {
             String endpoint = broker.endpoints().get(0);
             TitanicConfig config = TitanicConfig.builder(TitanicStoreConfig.of(store)).connect(endpoint)
