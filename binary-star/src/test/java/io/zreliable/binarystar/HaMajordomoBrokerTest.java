@@ -118,8 +118,6 @@ class HaMajordomoBrokerTest extends SocketTest {
         MajordomoWorker worker = track(new MajordomoWorker(config, request -> request)).start();
         await("three refusals", () -> worker.refusals() >= 3 && backup.refusedWorkers() >= 3);
         assertTrue(worker.connects() >= 3, "a new connection per attempt");
-        // refusals() counts DISCONNECTs: the worker is told at once. (No check that it never expired: a loaded
-        // machine may stall a handshake past the short test liveness, which proves nothing about the gate.)
         assertEquals(0, worker.requests());
         assertEquals(BstarState.PASSIVE, backup.state(), "a worker's READY is not a vote");
     }

@@ -86,13 +86,7 @@ final class HaOptions {
         if (titanic == null) {
             lifetime.runUntilStopped(ha, "HA broker");
         } else {
-            lifetime.runUntilStopped(() -> {
-                try {
-                    titanic.close();
-                } finally {
-                    ha.close();
-                }
-            }, "HA broker and titanic");
+            lifetime.runUntilStopped(TitanicCommand.closingTitanicFirst(titanic, ha), "HA broker and titanic");
         }
         return BstarEchoCommand.exitCode(ha.termination(), err);
     }

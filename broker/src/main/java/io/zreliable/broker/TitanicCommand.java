@@ -93,14 +93,19 @@ final class TitanicCommand implements Callable<Integer> {
             broker.close();
             return EXIT_FATAL;
         }
-        lifetime.runUntilStopped(() -> {
+        lifetime.runUntilStopped(closingTitanicFirst(server, broker), "broker and titanic");
+        return 0;
+    }
+
+    /** Closes Titanic (unregistering its workers) before the broker it runs beside. */
+    static AutoCloseable closingTitanicFirst(Titanic titanic, AutoCloseable broker) {
+        return () -> {
             try {
-                server.close();
+                titanic.close();
             } finally {
                 broker.close();
             }
-        }, "broker and titanic");
-        return 0;
+        };
     }
 
     /**

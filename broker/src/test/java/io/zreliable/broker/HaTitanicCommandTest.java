@@ -79,9 +79,9 @@ class HaTitanicCommandTest {
         return start("backup", backupBind, backupState, primaryState, store);
     }
 
-    /** An echo worker that knows both servers. */
-    private MajordomoWorker echoWorker() {
-        WorkerConfig echo = WorkerConfig.builder("echo").connect(both).heartbeat(MDP_HEARTBEAT)
+    /** An echo worker for {@code service} that knows both servers. */
+    private MajordomoWorker echoWorker(String service) {
+        WorkerConfig echo = WorkerConfig.builder(service).connect(both).heartbeat(MDP_HEARTBEAT)
                 .backoff(BackoffConfig.builder().initialMillis(100).maxMillis(500).build()).build();
         return new MajordomoWorker(echo, HaTitanicCommandTest::echo).start();
     }
@@ -109,12 +109,16 @@ class HaTitanicCommandTest {
         Server backup = startBackup(backupStore);
 
         String oldUuid;
-        try (MajordomoWorker worker = echoWorker();
+        String pendingUuid;
+        try (MajordomoWorker worker = echoWorker("echo");
              TitanicClient client = new TitanicClient(both, PATIENT)) {
             assertEquals(List.of("echo before"), text(client.call("echo", frames("before"), DEADLINE)));
             // Answered by the primary's Titanic and left unclosed: on the primary's disk only.
             oldUuid = client.submit("echo", frames("old"));
             assertEquals(List.of("echo old"), awaitReply(client, oldUuid));
+            // Acknowledged by the primary, for a service with no worker yet: pending on the primary's disk only.
+            pendingUuid = client.submit("late", frames("filed early"));
+            assertTrue(client.poll(pendingUuid).isEmpty());
 
             long stopped = System.nanoTime();
             primary.stop();
@@ -136,13 +140,19 @@ class HaTitanicCommandTest {
             try (TitanicStore store = TitanicStore.open(TitanicStoreConfig.of(backupStore))) {
                 assertEquals(ReplyLookup.Status.DONE, store.lookup(newUuid).get().status());
                 assertEquals(ReplyLookup.Status.UNKNOWN, store.lookup(oldUuid).get().status());
+                assertEquals(ReplyLookup.Status.UNKNOWN, store.lookup(pendingUuid).get().status());
             }
 
-            // The old primary restarted alone (the backup is gone) becomes active and answers it again.
-            Server back = startPrimary(primaryStore);
-            assertEquals(List.of("echo old"), awaitReply(client, oldUuid));
-            client.close(oldUuid);
-            back.stop();
+            // The old primary restarted alone (the backup is gone) becomes active, answers the old request again
+            // and delivers the pending one from its store.
+            try (MajordomoWorker late = echoWorker("late")) {
+                Server back = startPrimary(primaryStore);
+                assertEquals(List.of("echo old"), awaitReply(client, oldUuid));
+                assertEquals(List.of("echo filed early"), awaitReply(client, pendingUuid));
+                client.close(oldUuid);
+                client.close(pendingUuid);
+                back.stop();
+            }
         }
     }
 
@@ -158,7 +168,7 @@ class HaTitanicCommandTest {
         TitanicCommand titanic = titanicRun.command("titanic", TitanicCommand.class);
         assertTrue(titanic.lifetime.awaitStarted(DEADLINE), "titanic did not start: " + titanicRun.err);
 
-        try (MajordomoWorker worker = echoWorker();
+        try (MajordomoWorker worker = echoWorker("echo");
              TitanicClient client = new TitanicClient(both, PATIENT)) {
             assertEquals(List.of("echo before"), ticlient("before"));
             String kept = client.submit("echo", frames("kept"));
