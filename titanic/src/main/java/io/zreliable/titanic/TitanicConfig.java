@@ -18,8 +18,9 @@ import java.util.Optional;
  * <li>{@code retryBackoff}: wait before retrying a request that timed out, or a service with no worker; doubles
  * per failure up to the maximum (default 1 s to 32 s).</li>
  * <li>{@code dispatchers}: deliveries in flight at once (default 4).</li>
- * <li>{@code requestWorkers}: MDP workers for {@code titanic.request}; several let concurrent clients share one
- * commit (default 4).</li>
+ * <li>{@code requestWorkers}: MDP workers for {@code titanic.request}; each holds one client's request while it
+ * waits for its commit, so this many concurrent clients can share one commit (default 16; each worker is a socket
+ * and two threads).</li>
  * <li>{@code storeTimeout}: how long a service waits for the store before answering 500 (default 30 s).</li>
  * <li>{@code heartbeat}, {@code reconnectBackoff}: of the MDP workers; the heartbeat must match the broker's.</li>
  * <li>{@code holdDispatch}: start without delivering stored requests until {@link Titanic#resumeDispatch()}; the
@@ -112,7 +113,7 @@ public final class TitanicConfig {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private BackoffConfig retryBackoff = BackoffConfig.DEFAULT;
         private int dispatchers = 4;
-        private int requestWorkers = 4;
+        private int requestWorkers = 16;
         private Duration storeTimeout = Duration.ofSeconds(30);
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private BackoffConfig reconnectBackoff = BackoffConfig.DEFAULT;

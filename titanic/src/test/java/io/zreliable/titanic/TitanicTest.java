@@ -185,6 +185,8 @@ class TitanicTest {
 
         worker("late", "late:");
         assertEquals("late:filed early", text(awaitReply(client, uuid).get(0)));
+        // The delivery thread counts a reply after its commit, which the client may already have read.
+        await("the stored reply counted", () -> titanic.delivered() >= 1);
         assertEquals(1, titanic.delivered());
     }
 
@@ -223,6 +225,8 @@ class TitanicTest {
         for (String uuid : absent) {
             assertTrue(client.poll(uuid).isEmpty(), "still pending");
         }
+        // The delivery thread counts a reply after its commit, which the client may already have read.
+        await("the stored reply counted", () -> titanic.delivered() >= 5);
         assertEquals(5, titanic.delivered());
         await("a deferral for the missing service", () -> titanic.deferrals() >= 1);
     }
@@ -236,11 +240,13 @@ class TitanicTest {
                 .build();
         TitanicClient client = client();
         List<String> uuids = new ArrayList<>();
-        try (Titanic first = Titanic.start(config)) {
+        Titanic first = Titanic.start(config);
+        try (first) {
             for (int i = 0; i < 12; i++) {
                 uuids.add(client.submit("ordered", List.of(Frames.utf8("r" + i))));
             }
         }
+        long firstAttempts = first.attempts(); // normally 0: the service has no worker yet
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         WorkerConfig ordered = WorkerConfig.builder("ordered").connect(endpoint).heartbeat(heartbeat(HEARTBEAT_MS))
                 .build();
@@ -249,7 +255,7 @@ class TitanicTest {
             seen.add(body);
             return ZMsg.newStringMsg(body);
         }).start());
-        closeLater(Titanic.start(config));
+        Titanic second = closeLater(Titanic.start(config));
         for (int i = 0; i < uuids.size(); i++) {
             assertEquals("r" + i, text(awaitReply(client, uuids.get(i)).get(0)));
         }
@@ -257,9 +263,16 @@ class TitanicTest {
         for (int i = 0; i < uuids.size(); i++) {
             expected.add("r" + i);
         }
-        // At-least-once: on a loaded machine a request may reach the service twice (e.g. after a reconnect), so
-        // compare the order of first deliveries.
-        assertEquals(expected, new ArrayList<>(new java.util.LinkedHashSet<>(seen)));
+        List<String> firstDeliveries = new ArrayList<>(new java.util.LinkedHashSet<>(seen));
+        if (firstAttempts + second.attempts() == uuids.size()) {
+            // Every request went out once, in arrival order (a repeat is still possible: at-least-once, e.g. a
+            // reconnecting worker), so the first deliveries come in arrival order.
+            assertEquals(expected, firstDeliveries);
+        } else {
+            // An attempt was lost (a worker reconnecting on a loaded machine) and retried after its own back-off,
+            // letting the next requests overtake it by design: only completeness is guaranteed.
+            assertEquals(new java.util.HashSet<>(expected), new java.util.HashSet<>(firstDeliveries));
+        }
     }
 
     @Test
@@ -280,6 +293,8 @@ class TitanicTest {
         String uuid = client.submit("flaky", List.of(Frames.utf8("job")));
         assertEquals("second time lucky: job", text(awaitReply(client, uuid).get(0)));
         assertTrue(titanic.attempts() >= 2, "attempts " + titanic.attempts());
+        // The delivery thread counts a reply after its commit, which the client may already have read.
+        await("the stored reply counted", () -> titanic.delivered() >= 1);
         assertEquals(1, titanic.delivered());
     }
 
