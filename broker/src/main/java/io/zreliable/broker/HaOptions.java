@@ -3,6 +3,7 @@ package io.zreliable.broker;
 import io.zreliable.binarystar.BinaryStarConfig;
 import io.zreliable.binarystar.HaMajordomoBroker;
 import io.zreliable.binarystar.Role;
+import io.zreliable.common.CurveServerKeys;
 import io.zreliable.common.Require;
 import io.zreliable.majordomo.BrokerConfig;
 import java.io.PrintWriter;
@@ -36,10 +37,11 @@ final class HaOptions {
         return role != null;
     }
 
-    BinaryStarConfig toConfig() {
+    /** The pair's settings; with the broker's CURVE keys (shared by both servers) the state link is CURVE too. */
+    BinaryStarConfig toConfig(CurveServerKeys curve) {
         Require.that(local != null && peer != null, "--ha needs --ha-local and --ha-peer");
         return BinaryStarConfig.builder().role(Role.parse(role)).local(local).peer(peer)
-                .heartbeatMillis(heartbeatMillis).build();
+                .heartbeatMillis(heartbeatMillis).stateCurve(curve).build();
     }
 
     /**
@@ -49,7 +51,7 @@ final class HaOptions {
     int run(BrokerConfig broker, ServiceLifetime lifetime, PrintWriter err, int bindExit) throws Exception {
         HaMajordomoBroker ha;
         try {
-            ha = new HaMajordomoBroker(toConfig(), broker).start();
+            ha = new HaMajordomoBroker(toConfig(broker.curve().orElse(null)), broker).start();
         } catch (IllegalStateException e) {
             return BstarEchoCommand.fail(err, e.getMessage(), bindExit);
         }
