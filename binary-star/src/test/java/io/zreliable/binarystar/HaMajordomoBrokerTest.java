@@ -106,6 +106,24 @@ class HaMajordomoBrokerTest extends SocketTest {
     }
 
     @Test
+    void aWorkerOfThePassiveServerRetriesAndCountsTheRefusals() {
+        HaMajordomoBroker primary = server(Role.PRIMARY);
+        HaMajordomoBroker backup = server(Role.BACKUP);
+        await("primary active, backup passive", () -> primary.broker().isPresent()
+                && backup.state() == BstarState.PASSIVE);
+
+        // As a service beside the passive server (e.g. its Titanic) does: only the local endpoint.
+        WorkerConfig config = WorkerConfig.builder("beside").connect(backupEndpoint).heartbeat(MDP_HEARTBEAT)
+                .backoff(BackoffConfig.builder().initialMillis(20).maxMillis(50).build()).build();
+        MajordomoWorker worker = track(new MajordomoWorker(config, request -> request)).start();
+        await("three refusals", () -> worker.refusals() >= 3 && backup.refusedWorkers() >= 3);
+        assertTrue(worker.connects() >= 3, "a new connection per attempt");
+        assertEquals(0, worker.expiries(), "refused at once, never left waiting for a silent broker");
+        assertEquals(0, worker.requests());
+        assertEquals(BstarState.PASSIVE, backup.state(), "a worker's READY is not a vote");
+    }
+
+    @Test
     void thePassiveServerDisconnectsWorkersAndLeavesClientsUnanswered() {
         HaMajordomoBroker primary = server(Role.PRIMARY);
         HaMajordomoBroker backup = server(Role.BACKUP);

@@ -84,12 +84,10 @@ public final class BrokerCommand implements Callable<Integer> {
                 .requestTtl(Duration.ofMillis(requestTtlMillis)).maxMessageBytes(maxMessageBytes).curve(curve.keys())
                 .build();
         if (ha.enabled()) {
-            if (titanic) {
-                // Each server would keep its own store: requests acknowledged by one would be missing on the other.
-                throw new IllegalArgumentException("--titanic cannot be combined with --ha yet: Titanic's store is "
-                        + "not replicated between the pair; run Titanic as its own process (zreliable titanic)");
-            }
-            return ha.run(config, lifetime, spec.commandLine().getErr(), EXIT_BIND);
+            // With --titanic each server runs its own Titanic on its own store (not replicated; see README).
+            return titanic
+                    ? TitanicCommand.runBesideHa(ha, config, titanicOptions, heartbeat, spec, lifetime, EXIT_BIND)
+                    : ha.run(config, lifetime, spec.commandLine().getErr(), EXIT_BIND);
         }
         MajordomoBroker broker = new MajordomoBroker(config);
         try {

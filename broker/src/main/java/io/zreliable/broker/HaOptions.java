@@ -3,9 +3,11 @@ package io.zreliable.broker;
 import io.zreliable.binarystar.BinaryStarConfig;
 import io.zreliable.binarystar.HaMajordomoBroker;
 import io.zreliable.binarystar.Role;
+import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.CurveServerKeys;
 import io.zreliable.common.Require;
 import io.zreliable.majordomo.BrokerConfig;
+import io.zreliable.titanic.Titanic;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
@@ -45,18 +47,61 @@ final class HaOptions {
     }
 
     /**
+     * Reconnect back-off for a service that runs beside this server and connects to its broker endpoint: while the
+     * server is passive the gate refuses it; retrying every heartbeat, doubling up to the peer expiry (2
+     * heartbeats), lets it register about as fast as the takeover itself once the server is active.
+     */
+    BackoffConfig besideBackoff() {
+        return BackoffConfig.builder().initialMillis(heartbeatMillis).maxMillis(2 * heartbeatMillis).build();
+    }
+
+    /**
      * Runs the broker as an HA server until SIGTERM ({@code lifetime}) or a fatal pair error: 0 on a clean stop,
      * {@code bindExit} when an endpoint cannot be bound, {@link BstarEchoCommand#EXIT_FATAL} on a fatal pair error.
      */
     int run(BrokerConfig broker, ServiceLifetime lifetime, PrintWriter err, int bindExit) throws Exception {
+        return run(broker, null, lifetime, err, bindExit);
+    }
+
+    /**
+     * As {@link #run(BrokerConfig, ServiceLifetime, PrintWriter, int)}, with a Titanic (started with delivery held,
+     * connected to this server's own endpoint) beside the broker: its delivery resumes when this server becomes
+     * active; it is closed before the pair, and also if the pair cannot start. Null for none.
+     */
+    int run(BrokerConfig broker, Titanic titanic, ServiceLifetime lifetime, PrintWriter err, int bindExit)
+            throws Exception {
         HaMajordomoBroker ha;
         try {
-            ha = new HaMajordomoBroker(toConfig(broker.curve().orElse(null)), broker).start();
+            ha = new HaMajordomoBroker(toConfig(broker.curve().orElse(null)), broker);
+            if (titanic != null) {
+                ha.onActive(running -> titanic.resumeDispatch());
+            }
+            ha.start();
         } catch (IllegalStateException e) {
+            closeQuietly(titanic);
             return BstarEchoCommand.fail(err, e.getMessage(), bindExit);
+        } catch (RuntimeException e) {
+            closeQuietly(titanic);
+            throw e;
         }
         ha.termination().whenComplete((ignored, failure) -> lifetime.stop());
-        lifetime.runUntilStopped(ha, "HA broker");
+        if (titanic == null) {
+            lifetime.runUntilStopped(ha, "HA broker");
+        } else {
+            lifetime.runUntilStopped(() -> {
+                try {
+                    titanic.close();
+                } finally {
+                    ha.close();
+                }
+            }, "HA broker and titanic");
+        }
         return BstarEchoCommand.exitCode(ha.termination(), err);
+    }
+
+    private static void closeQuietly(Titanic titanic) {
+        if (titanic != null) {
+            titanic.close();
+        }
     }
 }

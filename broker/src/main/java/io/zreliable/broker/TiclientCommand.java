@@ -31,8 +31,9 @@ final class TiclientCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--connect", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5555",
-            description = "Majordomo broker endpoint (default: ${DEFAULT-VALUE}).")
-    private String connect;
+            description = "Majordomo broker endpoint; repeat for an HA pair, tried in turn on a timeout "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private List<String> connect;
 
     @Option(names = "--service", required = true, paramLabel = "NAME", description = "Target service, e.g. echo.")
     private String service;
@@ -40,6 +41,12 @@ final class TiclientCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "60000",
             description = "How long to wait for the reply in all (default: ${DEFAULT-VALUE}).")
     private long timeoutMs;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+            description = "Attempts per call to Titanic (2500 ms each), moving to the next --connect endpoint; "
+                    + "after an HA failover the first attempt on the new server only votes, so give a pair 5 or "
+                    + "more (default: ${DEFAULT-VALUE}).")
+    private int attempts;
 
     @Mixin
     CurveClientOptions curve = new CurveClientOptions();
@@ -54,7 +61,8 @@ final class TiclientCommand implements Callable<Integer> {
         Duration deadline = Duration.ofMillis(timeoutMs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (TitanicClient client = new TitanicClient(List.of(connect), RetryPolicy.DEFAULT, curve.keys())) {
+        try (TitanicClient client = new TitanicClient(connect, RetryPolicy.builder().attempts(attempts).build(),
+                curve.keys())) {
             List<byte[]> reply = client.call(service, frames, deadline);
             reply.forEach(frame -> out.println(new String(frame, StandardCharsets.UTF_8)));
             out.flush();

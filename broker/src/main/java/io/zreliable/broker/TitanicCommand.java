@@ -2,6 +2,7 @@ package io.zreliable.broker;
 
 import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.CurveServerKeys;
+import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.titanic.Titanic;
 import io.zreliable.titanic.TitanicConfig;
@@ -9,6 +10,7 @@ import io.zreliable.titanic.TitanicStoreConfig;
 import io.zreliable.titanic.TitanicStoreException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +37,9 @@ final class TitanicCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--connect", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5555",
-            description = "Majordomo broker endpoint (default: ${DEFAULT-VALUE}).")
-    private String connect;
+            description = "Majordomo broker endpoint; repeat for an HA pair, Titanic's workers and deliveries move "
+                    + "to the next one when a broker dies or refuses them (default: ${DEFAULT-VALUE}).")
+    private List<String> connect;
 
     @Mixin
     final TitanicOptions titanic = new TitanicOptions();
@@ -52,7 +55,7 @@ final class TitanicCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TitanicConfig config = titanic.config(connect, heartbeat, curve.keys());
+        TitanicConfig config = titanic.builder(connect, heartbeat, curve.keys()).build();
         return run(config, spec, lifetime);
     }
 
@@ -79,8 +82,8 @@ final class TitanicCommand implements Callable<Integer> {
         TitanicConfig config;
         try {
             // Beside a CURVE broker, Titanic speaks CURVE with the broker's own key pair, which the broker trusts.
-            config = options.config(connectable(broker.endpoints().get(0)), heartbeat,
-                    broker.config().curve().map(CurveServerKeys::selfClient).orElse(null));
+            config = options.builder(List.of(connectable(broker.endpoints().get(0))), heartbeat,
+                    broker.config().curve().map(CurveServerKeys::selfClient).orElse(null)).build();
         } catch (IllegalArgumentException e) {
             broker.close();
             throw e;
@@ -98,6 +101,27 @@ final class TitanicCommand implements Callable<Integer> {
             }
         }, "broker and titanic");
         return 0;
+    }
+
+    /**
+     * {@code broker --ha ROLE --titanic}: this server's own Titanic, on its own store, connected to its own broker
+     * endpoint only, beside the HA broker ({@link HaOptions#run(BrokerConfig, Titanic, ServiceLifetime,
+     * java.io.PrintWriter, int)}). It starts with delivery held: while the server is passive its workers are
+     * refused by the gate and retry quietly (every pair heartbeat, up to two), and its dispatcher sends nothing,
+     * since a request to its own gate would vote this server active. When the server becomes active, delivery
+     * resumes and the workers register with the new broker. The store is opened before any endpoint is bound, so a
+     * store that cannot be opened exits {@link #EXIT_FATAL} without joining the pair.
+     */
+    static int runBesideHa(HaOptions ha, BrokerConfig broker, TitanicOptions options, HeartbeatOptions heartbeat,
+            CommandSpec spec, ServiceLifetime lifetime, int bindExit) throws Exception {
+        TitanicConfig config = options.builder(List.of(connectable(broker.endpoints().get(0))), heartbeat,
+                        broker.curve().map(CurveServerKeys::selfClient).orElse(null))
+                .holdDispatch(true).reconnectBackoff(ha.besideBackoff()).build();
+        Titanic server = startOrReport(config, spec);
+        if (server == null) {
+            return EXIT_FATAL;
+        }
+        return ha.run(broker, server, lifetime, spec.commandLine().getErr(), bindExit);
     }
 
     /** Starts Titanic; null after printing the store's error (which names the file) if the store cannot open. */
@@ -130,13 +154,12 @@ final class TitanicCommand implements Callable<Integer> {
                 description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
         int maxRequests;
 
-        TitanicConfig config(String endpoint, HeartbeatOptions heartbeat, CurveClientKeys curve) {
-            return TitanicConfig.builder(TitanicStoreConfig.builder(store).maxEntries(maxRequests).build())
-                    .connect(endpoint)
-                    .heartbeat(heartbeat.toConfig())
-                    .requestTimeout(Duration.ofMillis(requestTimeoutMs))
-                    .curve(curve)
-                    .build();
+        TitanicConfig.Builder builder(List<String> endpoints, HeartbeatOptions heartbeat, CurveClientKeys curve) {
+            TitanicConfig.Builder builder = TitanicConfig.builder(
+                    TitanicStoreConfig.builder(store).maxEntries(maxRequests).build());
+            endpoints.forEach(builder::connect);
+            return builder.heartbeat(heartbeat.toConfig()).requestTimeout(Duration.ofMillis(requestTimeoutMs))
+                    .curve(curve);
         }
     }
 }

@@ -94,14 +94,6 @@ class HaBrokerCommandTest {
         assertTrue(badRole.err.toString().contains("error: binary star role must be primary or backup, was leader"),
                 badRole.err.toString());
 
-        CliRun withTitanic = new CliRun();
-        String[] haArgs = haBroker("primary", freeEndpoint(), freeEndpoint(), freeEndpoint());
-        String[] args = java.util.Arrays.copyOf(haArgs, haArgs.length + 1);
-        args[haArgs.length] = "--titanic";
-        assertEquals(2, withTitanic.execute(args));
-        assertTrue(withTitanic.err.toString().contains("error: --titanic cannot be combined with --ha yet"),
-                withTitanic.err.toString());
-
         CliRun wildcard = new CliRun();
         assertEquals(2, wildcard.execute(haBroker("backup", "tcp://127.0.0.1:*", freeEndpoint(), freeEndpoint())));
         assertTrue(wildcard.err.toString().contains("needs a fixed port"), wildcard.err.toString());

@@ -27,6 +27,11 @@ import org.zeromq.ZMsg;
  * reconnects on a new socket, after a back-off and to the next configured endpoint, when the broker falls silent
  * for interval x liveness or sends DISCONNECT. A handler failure is logged and the worker registers again.
  *
+ * <p>Logging: losing a broker that had accepted the worker (it sent HEARTBEAT or REQUEST) is logged once, at INFO
+ * or WARN; the refusals and silences that follow until a broker accepts the worker again are logged at debug only
+ * and counted ({@link #refusals()}, {@link #expiries()}). A worker kept waiting by a passive HA broker, which
+ * answers every READY with DISCONNECT, thus retries quietly.
+ *
  * <pre>{@code
  * WorkerConfig config = WorkerConfig.builder("echo").connect("tcp://127.0.0.1:5555").build();
  * try (MajordomoWorker worker = new MajordomoWorker(config, request -> request).start()) {
@@ -61,6 +66,8 @@ public final class MajordomoWorker implements AutoCloseable {
     /** Bumped on every new connection; a reply computed for an older connection is stale and dropped. */
     private int generation;
     private boolean busy;
+    /** A broker accepted us (HEARTBEAT or REQUEST) since the last refusal or silence: the next one is news. */
+    private boolean accepted;
     private boolean started;
     private volatile boolean closed;
 
@@ -69,6 +76,8 @@ public final class MajordomoWorker implements AutoCloseable {
     private volatile long replies;
     private volatile long connects;
     private volatile long handlerFailures;
+    private volatile long refusals;
+    private volatile long expiries;
     private volatile String endpoint;
 
     public MajordomoWorker(WorkerConfig config, RequestHandler handler) {
@@ -136,8 +145,13 @@ public final class MajordomoWorker implements AutoCloseable {
         }
         if (liveness.isPeerExpired()) {
             long delay = backoff.nextDelayMillis();
-            LOG.warn("broker {} silent for {} ms; reconnecting in {} ms", endpoint,
-                    config.heartbeat().expiry().toMillis(), delay);
+            expiries++;
+            if (lostAcceptance()) {
+                LOG.warn("broker {} silent for {} ms; reconnecting in {} ms", endpoint,
+                        config.heartbeat().expiry().toMillis(), delay);
+            } else {
+                LOG.debug("broker {} silent again; reconnecting in {} ms", endpoint, delay);
+            }
             reconnect(true, delay);
         } else if (liveness.isHeartbeatDue()) {
             send(command(MdpProtocol.HEARTBEAT));
@@ -168,17 +182,34 @@ public final class MajordomoWorker implements AutoCloseable {
                 byte[] client = in.nextBytes("client address", MdpProtocol.MAX_ADDRESS);
                 in.expectEmpty("client address delimiter");
                 in.expectMore("request body");
-                backoff.reset();
+                onAccepted();
                 onRequest(client, in.rest());
             }
-            case MdpProtocol.HEARTBEAT -> backoff.reset();
+            case MdpProtocol.HEARTBEAT -> onAccepted();
             case MdpProtocol.DISCONNECT -> {
                 long delay = backoff.nextDelayMillis();
-                LOG.info("broker {} sent DISCONNECT; reconnecting in {} ms", endpoint, delay);
+                refusals++;
+                if (lostAcceptance()) {
+                    LOG.info("broker {} sent DISCONNECT; reconnecting in {} ms", endpoint, delay);
+                } else {
+                    LOG.debug("broker {} refused us (DISCONNECT); reconnecting in {} ms", endpoint, delay);
+                }
                 reconnect(true, delay);
             }
             default -> drops.drop("unexpected command", MdpProtocol.commandName(command));
         }
+    }
+
+    private void onAccepted() {
+        backoff.reset();
+        accepted = true;
+    }
+
+    /** True once per accepted session: the first refusal or silence after a broker accepted us. */
+    private boolean lostAcceptance() {
+        boolean wasAccepted = accepted;
+        accepted = false;
+        return wasAccepted;
     }
 
     private void onRequest(byte[] client, ZMsg body) {
@@ -281,6 +312,16 @@ public final class MajordomoWorker implements AutoCloseable {
     /** Requests whose handler threw or returned nothing. */
     public long handlerFailures() {
         return handlerFailures;
+    }
+
+    /** DISCONNECTs received from brokers (e.g. a passive HA broker refusing READY). */
+    public long refusals() {
+        return refusals;
+    }
+
+    /** Times a broker fell silent for the heartbeat expiry and the worker reconnected. */
+    public long expiries() {
+        return expiries;
     }
 
     /** Malformed or unexpected messages from brokers that were dropped. */

@@ -9,8 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 
 /**
- * A tiny fsync'd file saying which replica may be half-written. MapDB 3.1.0 cannot repair a store killed in the
- * middle of {@code commit()} (its write-ahead log is never replayed on open), so before committing a replica we
+ * A tiny fsync'd file saying which replica may be half-written. MapDB 3.1.0 cannot repair a store killed while
+ * writing it (its write-ahead log is never replayed on open), so before the first write of a batch to a replica we
  * record its name here; on open, a replica named by the marker is restored from the other, which is complete.
  * Layout: magic "TTNC", state byte, batch number (long), CRC32 of the preceding 13 bytes.
  */

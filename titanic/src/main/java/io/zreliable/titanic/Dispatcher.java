@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * commit of that reply, or if an attempt times out while the service still works on it. Services behind Titanic
  * must therefore be idempotent (or detect repeats, e.g. by a request id in the body).
  *
+ * <p><b>Held.</b> A dispatcher started held keeps its index (and takes new requests into it) but delivers nothing
+ * until {@link #resume()}: the passive server of an HA pair must not send requests to its own broker endpoint,
+ * where each one would count as a client's vote for this server to take over.
+ *
  * <p>Thread contract: the index belongs to the coordinator thread; other threads only post events to it.
  *
  * <p>Bounds: the index holds one entry per pending request, so the store's {@code maxEntries} bounds it; at most
@@ -61,6 +65,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong deferrals = new AtomicLong();
     private volatile boolean running = true;
+    private volatile boolean held;
 
     // Coordinator thread only:
     private final Map<String, Ticket> tickets = new HashMap<>();
@@ -68,7 +73,8 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private int inFlight;
 
     Dispatcher(TitanicStore store, Supplier<ServiceCaller> callers, BackoffConfig backoff, int parallelism,
-            Duration storeTimeout, Clock clock) {
+            Duration storeTimeout, Clock clock, boolean held) {
+        this.held = held;
         this.store = store;
         this.callers = callers;
         this.backoff = backoff;
@@ -118,6 +124,19 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     @Override
     public void closed(String uuid) {
         events.add(new Event(EventType.CLOSED, uuid, null, null));
+    }
+
+    /** Starts delivering, if started held. Thread-safe; idempotent. */
+    void resume() {
+        if (held) {
+            held = false;
+            events.add(new Event(EventType.RESUME, null, null, null));
+        }
+    }
+
+    /** True while started held and not yet resumed. */
+    boolean isHeld() {
+        return held;
     }
 
     /** Replies stored so far. */
@@ -213,6 +232,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
                     dropIfIdle(queue); // closed while in flight
                 }
             }
+            case RESUME -> LOG.debug("Titanic dispatch resumed with {} pending requests", tickets.size());
             case STOP -> running = false;
             default -> throw new IllegalStateException(event.type().name());
         }
@@ -235,6 +255,9 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
 
     /** Hands ready requests to idle delivery threads, taking services in turn. */
     private void dispatchReady() {
+        if (held) {
+            return;
+        }
         long now = clock.millis();
         boolean progress = true;
         while (inFlight < parallelism && progress) {
@@ -267,6 +290,9 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
 
     /** Until the earliest back-off ends (or a while, if nothing waits), unless an event comes first. */
     private long waitMillis() {
+        if (held) {
+            return 1_000; // resume() posts an event, which ends the wait
+        }
         long now = clock.millis();
         long earliest = Long.MAX_VALUE;
         if (inFlight < parallelism) {
@@ -347,7 +373,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
         }
     }
 
-    private enum EventType { STORED, CLOSED, DONE, SERVICE_MISSING, FAILED, STOP }
+    private enum EventType { STORED, CLOSED, DONE, SERVICE_MISSING, FAILED, RESUME, STOP }
 
     private record Event(EventType type, String uuid, String service, Ticket ticket) {
     }

@@ -13,9 +13,16 @@ import org.mapdb.Serializer;
 /**
  * One MapDB file holding a full copy of the store: {@code requests} (uuid -> seq + service + body frames, while the
  * request waits for its reply), {@code pending} (seq -> uuid, the arrival order), {@code replies} (uuid -> seq +
- * reply frames, until closed) and the last sequence and batch numbers. Opened with transactions (MapDB's
- * {@code StoreWAL}), so a batch is applied with {@link #commit()} or undone with {@link #rollback()}. Used by the
- * store's writer thread only.
+ * reply frames, until closed) and the last sequence and batch numbers. Used by the store's writer thread only.
+ *
+ * <p>Opened as a plain MapDB {@code StoreDirect} on memory-mapped files, without MapDB's transactions: MapDB 3.1.0
+ * never replays its write-ahead log on open, so the log bought no crash safety, yet it created, re-read, fsync'd and
+ * deleted a log file on every commit. Writes go straight into the file; {@link #commit()} stamps the header
+ * checksum and forces the file to disk. Between a replica's first write of a batch and its commit the replica is
+ * torn if the process dies, so the writer names it in the {@link CommitMarker} before that first write, and the
+ * other replica, complete, repairs it on open. Mapped buffers are unmapped on close (MapDB's cleaner hack, which
+ * uses {@code sun.misc.Unsafe.invokeCleaner} on Java 9+) so that compaction and repair can replace the file at
+ * once; growth pre-fills the new space with zeros, so a full disk is an I/O error, not a SIGBUS.
  */
 final class Replica implements AutoCloseable {
     /** What a full scan of a replica found; used to pick and trust a replica on open. */
@@ -79,7 +86,7 @@ final class Replica implements AutoCloseable {
 
     private static DB openDb(Path file) {
         try {
-            return DBMaker.fileDB(file.toFile()).transactionEnable().make();
+            return DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().make();
         } catch (DBException.FileLocked e) {
             throw new TitanicStoreException(file, "store file is locked by another process", e);
         } catch (DBException.WrongFormat | DBException.NewMapDBFormat e) {
@@ -153,10 +160,6 @@ final class Replica implements AutoCloseable {
 
     void commit() {
         db.commit();
-    }
-
-    void rollback() {
-        db.rollback();
     }
 
     long fileSize() {

@@ -42,7 +42,7 @@ final class StoreRecovery {
             }
             return create(a, b, marker);
         }
-        // MapDB 3.1.0 never replays its write-ahead log, so leftover WAL files are useless and would be reused.
+        // Stores written by older versions used MapDB's write-ahead log, never replayed: leftover log files are useless.
         deleteWalFiles(dir);
         deleteIfExists(dir.resolve(COMPACT_FILE));
         switch (content.state()) {

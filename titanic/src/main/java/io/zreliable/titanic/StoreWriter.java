@@ -146,6 +146,7 @@ final class StoreWriter implements Runnable {
         int count = entries;
         long live = liveBytes;
         boolean changed = false;
+        InDoubt inDoubtA = new InDoubt(CommitMarker.State.A_IN_DOUBT, next);
         try {
             for (int i = 0; i < writes.size(); i++) {
                 StoreOp op = writes.get(i);
@@ -163,6 +164,7 @@ final class StoreWriter implements Runnable {
                     frames.add(Frames.utf8(s.service()));
                     frames.addAll(s.body());
                     records[i] = FrameCodec.encode(++seq, frames);
+                    inDoubtA.name();
                     a.addRequest(s.uuid(), seq, records[i]);
                     changed = true;
                     count++;
@@ -175,14 +177,16 @@ final class StoreWriter implements Runnable {
                         continue;
                     }
                     records[i] = FrameCodec.encode(FrameCodec.seq(request), d.reply());
+                    inDoubtA.name();
                     a.markDone(d.uuid(), records[i]);
                     changed = true;
                     live += records[i].length - request.length;
                     results[i] = Boolean.TRUE;
                 } else if (op instanceof StoreOp.Close c) {
                     boolean known = a.request(c.uuid()) != null || a.reply(c.uuid()) != null;
-                    live -= a.remove(c.uuid());
                     if (known) {
+                        inDoubtA.name();
+                        live -= a.remove(c.uuid());
                         count--;
                         changed = true;
                     }
@@ -190,23 +194,24 @@ final class StoreWriter implements Runnable {
                 }
             }
             if (!changed) {
-                // Refusals and no-ops only: MapDB wrote nothing (a StoreWAL touches its file only in commit()).
+                // Refusals and no-ops only: nothing was written to A, so nothing to commit.
                 for (int i = 0; i < writes.size(); i++) {
                     complete(writes.get(i).future(), results[i]);
                 }
                 return;
             }
             a.setBatch(next);
-            // The file is written only inside commit(), so naming A just before it is enough.
-            marker.write(CommitMarker.State.A_IN_DOUBT, next);
             a.commit();
         } catch (RuntimeException e) {
-            try {
-                a.rollback();
-            } catch (RuntimeException ignored) {
-                // the marker names A: it is restored from B on the next open
-            }
             TitanicStoreException error = wrap(a, e);
+            if (inDoubtA.named) {
+                // A may hold part of the batch (no rollback without MapDB's log): refuse everything until a reopen
+                // restores A from B, which the marker names as the complete one.
+                failure = error;
+                LOG.error("Titanic store failed; restart to repair it: {}", error.getMessage());
+                writes.forEach(op -> op.future().completeExceptionally(error));
+                return;
+            }
             if (!commitFailing) {
                 commitFailing = true; // logged once until a commit succeeds again
                 LOG.error("Titanic store commit failed, batch refused: {}", error.getMessage());
@@ -216,6 +221,8 @@ final class StoreWriter implements Runnable {
         }
         commitFailing = false;
         try {
+            // B is written from here on; A, committed, is the complete one until B's commit.
+            marker.write(CommitMarker.State.B_IN_DOUBT, next);
             for (int i = 0; i < writes.size(); i++) {
                 StoreOp op = writes.get(i);
                 if (op instanceof StoreOp.Submit s && records[i] != null) {
@@ -227,7 +234,6 @@ final class StoreWriter implements Runnable {
                 }
             }
             b.setBatch(next);
-            marker.write(CommitMarker.State.B_IN_DOUBT, next);
             b.commit();
         } catch (RuntimeException e) {
             // A holds the batch, B may not: refuse everything until a reopen restores B from A.
@@ -379,5 +385,24 @@ final class StoreWriter implements Runnable {
             return t;
         }
         return new TitanicStoreException(replica.file(), "store write failed: " + e, e);
+    }
+
+    /** Names a replica in the marker (fsync'd) once, before the first write of a batch touches it. */
+    private final class InDoubt {
+        private final CommitMarker.State state;
+        private final long batchNumber;
+        boolean named;
+
+        InDoubt(CommitMarker.State state, long batchNumber) {
+            this.state = state;
+            this.batchNumber = batchNumber;
+        }
+
+        void name() {
+            if (!named) {
+                marker.write(state, batchNumber);
+                named = true;
+            }
+        }
     }
 }

@@ -40,7 +40,8 @@ public final class Titanic implements AutoCloseable {
         this.store = store;
         this.dispatcher = new Dispatcher(store,
                 () -> new MdpServiceCaller(config.endpoints(), config.requestTimeout(), config.curve().orElse(null)),
-                config.retryBackoff(), config.dispatchers(), config.storeTimeout(), Clock.system());
+                config.retryBackoff(), config.dispatchers(), config.storeTimeout(), Clock.system(),
+                config.holdDispatch());
         this.services = new TspServices(store, config.storeTimeout(), dispatcher);
     }
 
@@ -69,7 +70,8 @@ public final class Titanic implements AutoCloseable {
             titanic.close();
             throw e;
         }
-        LOG.info("Titanic ready on {} with store {}", config.endpoints(), config.store().directory());
+        LOG.info("Titanic ready on {} with store {}{}", config.endpoints(), config.store().directory(),
+                config.holdDispatch() ? " (delivery held)" : "");
         return titanic;
     }
 
@@ -78,6 +80,22 @@ public final class Titanic implements AutoCloseable {
                 .heartbeat(config.heartbeat()).backoff(config.reconnectBackoff()).curve(config.curve().orElse(null))
                 .build();
         workers.add(new MajordomoWorker(workerConfig, handler).start());
+    }
+
+    /**
+     * Starts delivering stored requests, if this Titanic was started with {@code holdDispatch}; no-op otherwise.
+     * Thread-safe.
+     */
+    public void resumeDispatch() {
+        if (dispatcher.isHeld()) {
+            dispatcher.resume();
+            LOG.info("Titanic delivery resumed");
+        }
+    }
+
+    /** True while delivery is held ({@code holdDispatch}, not yet resumed). */
+    public boolean isDispatchHeld() {
+        return dispatcher.isHeld();
     }
 
     public TitanicStore store() {

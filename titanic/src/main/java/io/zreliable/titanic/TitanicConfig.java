@@ -22,6 +22,8 @@ import java.util.Optional;
  * commit (default 4).</li>
  * <li>{@code storeTimeout}: how long a service waits for the store before answering 500 (default 30 s).</li>
  * <li>{@code heartbeat}, {@code reconnectBackoff}: of the MDP workers; the heartbeat must match the broker's.</li>
+ * <li>{@code holdDispatch}: start without delivering stored requests until {@link Titanic#resumeDispatch()}; the
+ * TSP services still run (default false). Used beside the passive server of an HA broker pair.</li>
  * <li>{@code curve}: CURVE keys (the broker's public key, Titanic's own key pair) for all of Titanic's connections
  * to a CURVE broker, as workers and as client; none for plain text.</li>
  * </ul>
@@ -36,6 +38,7 @@ public final class TitanicConfig {
     private final Duration storeTimeout;
     private final HeartbeatConfig heartbeat;
     private final BackoffConfig reconnectBackoff;
+    private final boolean holdDispatch;
     private final CurveClientKeys curve;
 
     private TitanicConfig(Builder b) {
@@ -50,6 +53,7 @@ public final class TitanicConfig {
         this.storeTimeout = Require.positive(b.storeTimeout, "titanic store timeout");
         this.heartbeat = Require.notNull(b.heartbeat, "heartbeat");
         this.reconnectBackoff = Require.notNull(b.reconnectBackoff, "reconnect back-off");
+        this.holdDispatch = b.holdDispatch;
         this.curve = b.curve;
     }
 
@@ -93,6 +97,10 @@ public final class TitanicConfig {
         return reconnectBackoff;
     }
 
+    public boolean holdDispatch() {
+        return holdDispatch;
+    }
+
     /** CURVE keys of Titanic's broker connections; empty for plain text. */
     public Optional<CurveClientKeys> curve() {
         return Optional.ofNullable(curve);
@@ -108,6 +116,7 @@ public final class TitanicConfig {
         private Duration storeTimeout = Duration.ofSeconds(30);
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
         private BackoffConfig reconnectBackoff = BackoffConfig.DEFAULT;
+        private boolean holdDispatch;
         private CurveClientKeys curve;
 
         private Builder(TitanicStoreConfig store) {
@@ -158,6 +167,12 @@ public final class TitanicConfig {
 
         public Builder reconnectBackoff(BackoffConfig value) {
             this.reconnectBackoff = value;
+            return this;
+        }
+
+        /** Starts with delivery held until {@link Titanic#resumeDispatch()}. */
+        public Builder holdDispatch(boolean value) {
+            this.holdDispatch = value;
             return this;
         }
 

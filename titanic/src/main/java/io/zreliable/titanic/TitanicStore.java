@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * group-committed: one writer thread takes every operation queued while it was committing and commits them
  * together, so a burst of N requests costs one commit, not N ({@link #commitCount()} counts them).
  *
- * <p><b>Crash safety.</b> MapDB 3.1.0's transactional store ({@code transactionEnable()}) fsyncs on commit, but its
- * write-ahead log is never replayed on open, so a process killed inside {@code commit()} can leave the file torn.
- * The store therefore keeps two replicas and commits them one after the other, recording in an fsync'd marker which
- * one is being written; on open, a replica that may be torn is restored from the other (see {@link StoreRecovery}).
+ * <p><b>Crash safety.</b> MapDB 3.1.0 cannot repair a file torn by a process killed while writing it (its
+ * transactional mode's write-ahead log is never replayed on open), so its transactions are not used at all: the
+ * store keeps two replicas, written directly (memory-mapped) and committed (fsync'd) one after the other, and
+ * records in an fsync'd marker which one is being written; on open, a replica that may be torn is restored from
+ * the other (see {@link StoreRecovery}).
  * A store that cannot be opened (corrupt, locked, wrong format) fails with a {@link TitanicStoreException} naming
  * the file; it never starts empty in its place.
  *

@@ -2,6 +2,7 @@ package io.zreliable.titanic;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -185,6 +186,25 @@ class TitanicTest {
         worker("late", "late:");
         assertEquals("late:filed early", text(awaitReply(client, uuid).get(0)));
         assertEquals(1, titanic.delivered());
+    }
+
+    @Test
+    void heldDispatchDeliversNothingUntilResumed() throws Exception {
+        TitanicConfig held = TitanicConfig.builder(TitanicStoreConfig.of(dir)).connect(endpoint)
+                .heartbeat(heartbeat(HEARTBEAT_MS)).holdDispatch(true).build();
+        Titanic titanic = closeLater(Titanic.start(held));
+        worker("echo", "echo:");
+        TitanicClient client = client();
+        // The TSP services run while held: the request is stored and acknowledged, its reply pending.
+        String uuid = client.submit("echo", List.of(Frames.utf8("held")));
+        assertTrue(client.poll(uuid).isEmpty());
+        assertTrue(titanic.isDispatchHeld());
+        assertEquals(0, titanic.attempts() + titanic.deferrals(), "nothing sent to the broker while held");
+
+        titanic.resumeDispatch();
+        assertEquals("echo:held", text(awaitReply(client, uuid).get(0)));
+        assertEquals(1, titanic.delivered());
+        assertFalse(titanic.isDispatchHeld());
     }
 
     @Test
