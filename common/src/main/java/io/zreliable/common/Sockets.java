@@ -33,7 +33,7 @@ public final class Sockets {
      * for plain text), with a send timeout of {@value #SEND_TIMEOUT_MILLIS} ms. A DEALER whose connection was refused
      * (say its CURVE key is not allowed) has no pipe, and a blocking send would hang the caller, or a reactor thread,
      * for good; after the timeout the message is not sent, and the caller's timeout and retry treat it as lost. (Not
-     * 0: right after a reconnect JeroMQ may briefly have no pipe ready, and a READY must not be lost to that.)
+     * 0: right after connect JeroMQ may briefly take no message, and a first request or READY must not be lost.)
      */
     public static ZMQ.Socket create(ZContext context, SocketType type, CurveClientKeys curve) {
         ZMQ.Socket socket = create(context, type);
