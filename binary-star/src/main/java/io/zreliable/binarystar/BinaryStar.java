@@ -1,6 +1,7 @@
 package io.zreliable.binarystar;
 
 import io.zreliable.common.Clock;
+import io.zreliable.common.CurveServerKeys;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.Endpoints;
 import io.zreliable.common.MalformedMessageException;
@@ -50,6 +51,8 @@ public final class BinaryStar implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryStar.class);
     /** State messages are idempotent: a short queue is plenty, and a stuck peer must not cost memory. */
     private static final int STATE_HWM = 100;
+    /** Largest frame the state subscriber takes with CURVE: room for the handshake's commands. */
+    private static final int CURVE_STATE_MAX_BYTES = 1024;
     /** How long a connection to the peer may take to complete its handshake before it is retried. */
     static final int HANDSHAKE_MS = 1000;
     /** After a fatal error, the state is still published this long (at least two heartbeats) before stopping. */
@@ -95,17 +98,26 @@ public final class BinaryStar implements AutoCloseable {
             pub = ctx.createSocket(SocketType.PUB);
             pub.setLinger(0);
             pub.setSndHWM(STATE_HWM);
+            CurveServerKeys curve = config.stateCurve().orElse(null);
+            if (curve != null) {
+                curve.apply(pub);
+            }
             bind(pub, config.local(), "binary star state endpoint");
             this.localEndpoint = pub.getLastEndpoint();
             sub = ctx.createSocket(SocketType.SUB);
             sub.setLinger(0);
             sub.setRcvHWM(STATE_HWM);
-            // Anything longer than a state number is not from a Binary Star peer: let ZeroMQ cut it off.
-            sub.setMaxMsgSize(64);
+            // Anything longer than a state number is not from a Binary Star peer: let ZeroMQ cut it off. The limit
+            // also applies to the CURVE handshake's commands (WELCOME is 168 bytes), hence the larger one with CURVE.
+            sub.setMaxMsgSize(config.stateCurve().isPresent() ? CURVE_STATE_MAX_BYTES : 64);
             // A connection whose ZMTP handshake stalls carries nothing until this runs out (JeroMQ's default is
             // 30 s; we saw such stalls under load), so give up on it soon and reconnect.
             sub.setHandshakeIvl(HANDSHAKE_MS);
             sub.subscribe(ZMQ.SUBSCRIPTION_ALL);
+            if (curve != null) {
+                // Only a publisher holding the pair's secret key passes the handshake: states cannot be spoofed.
+                curve.selfClient().apply(sub);
+            }
             sub.connect(config.peer());
         } catch (RuntimeException e) {
             destroy(pub);

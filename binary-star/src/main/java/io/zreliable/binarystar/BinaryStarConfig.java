@@ -1,8 +1,10 @@
 package io.zreliable.binarystar;
 
+import io.zreliable.common.CurveServerKeys;
 import io.zreliable.common.Endpoints;
 import io.zreliable.common.Require;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How one server of a Binary Star pair runs: its {@link Role}, the endpoint it binds to publish its state
@@ -20,6 +22,7 @@ public final class BinaryStarConfig {
     private final String peer;
     private final Duration heartbeat;
     private final int maxRequestBytes;
+    private final CurveServerKeys stateCurve;
 
     private BinaryStarConfig(Builder b) {
         this.role = Require.notNull(b.role, "binary star role");
@@ -31,6 +34,7 @@ public final class BinaryStarConfig {
                         + " ms");
         Require.that(!local.equals(peer), "binary star local and peer endpoints must differ, both were " + local);
         this.maxRequestBytes = Require.positive(b.maxRequestBytes, "binary star max request size (bytes)");
+        this.stateCurve = b.stateCurve;
     }
 
     public static Builder builder() {
@@ -65,6 +69,15 @@ public final class BinaryStarConfig {
         return maxRequestBytes;
     }
 
+    /**
+     * CURVE for the state link: our publisher is a CURVE server with this key pair, and our subscriber accepts
+     * states only from a publisher holding the same pair (both servers of a pair share it, as clients reach either
+     * with one server key), so no one else can feed us states. Empty for plain text.
+     */
+    public Optional<CurveServerKeys> stateCurve() {
+        return Optional.ofNullable(stateCurve);
+    }
+
     @Override
     public String toString() {
         return "BinaryStarConfig[role=" + role + ", local=" + local + ", peer=" + peer + ", heartbeat="
@@ -77,8 +90,15 @@ public final class BinaryStarConfig {
         private String peer;
         private Duration heartbeat = BstarProtocol.DEFAULT_HEARTBEAT;
         private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+        private CurveServerKeys stateCurve;
 
         private Builder() {
+        }
+
+        /** Encrypt and authenticate the state link with the pair's shared key pair; null (default) for plain. */
+        public Builder stateCurve(CurveServerKeys keys) {
+            this.stateCurve = keys;
+            return this;
         }
 
         public Builder role(Role role) {

@@ -29,6 +29,41 @@ class HaCurveTest extends SocketTest {
     Path dir;
 
     @Test
+    void aPairSharingTheBrokerKeysExchangesStatesOverCurveAndIgnoresAnImpostor() {
+        CurveFixture curve = CurveFixture.create(dir);
+        CurveFixture other = CurveFixture.create(dir.resolve("other"));
+        int primaryState = freePort();
+        int backupState = freePort();
+        BinaryStar primary = track(new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.PRIMARY)
+                .local(endpoint(primaryState)).peer(endpoint(backupState)).heartbeatMillis(50)
+                .stateCurve(curve.server()).build()));
+        BinaryStar backup = track(new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.BACKUP)
+                .local(endpoint(backupState)).peer(endpoint(primaryState)).heartbeatMillis(50)
+                .stateCurve(curve.server()).build()));
+        primary.start();
+        backup.start();
+        TestSupport.await("primary active and backup passive over CURVE",
+                () -> primary.state() == BstarState.ACTIVE && backup.state() == BstarState.PASSIVE);
+
+        // A server with another key pair cannot pass the handshake to feed its states to a member of the pair.
+        int impostorState = freePort();
+        BinaryStar impostor = track(new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.BACKUP)
+                .local(endpoint(impostorState)).peer(endpoint(freePort())).heartbeatMillis(50)
+                .stateCurve(other.server()).build()));
+        BinaryStar listener = track(new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.PRIMARY)
+                .local(endpoint(freePort())).peer(endpoint(impostorState)).heartbeatMillis(50)
+                .stateCurve(curve.server()).build()));
+        impostor.start();
+        listener.start();
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            // A primary that heard a backup's state would be ACTIVE; one that hears nothing waits for a client.
+            assertEquals(BstarState.PRIMARY, listener.state(), "a state from a publisher with another key got through");
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
+    @Test
     void allowedClientsVoteALonePrimaryActiveAndAreServedOverCurve() throws Exception {
         CurveFixture curve = CurveFixture.create(dir, "worker", "client").allow("worker", "client");
         String endpoint = endpoint(freePort());

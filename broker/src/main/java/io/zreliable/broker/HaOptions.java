@@ -4,6 +4,7 @@ import io.zreliable.binarystar.BinaryStarConfig;
 import io.zreliable.binarystar.HaMajordomoBroker;
 import io.zreliable.binarystar.Role;
 import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.CurveServerKeys;
 import io.zreliable.common.Require;
 import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.titanic.Titanic;
@@ -38,10 +39,11 @@ final class HaOptions {
         return role != null;
     }
 
-    BinaryStarConfig toConfig() {
+    /** The pair's settings; with the broker's CURVE keys (shared by both servers) the state link is CURVE too. */
+    BinaryStarConfig toConfig(CurveServerKeys curve) {
         Require.that(local != null && peer != null, "--ha needs --ha-local and --ha-peer");
         return BinaryStarConfig.builder().role(Role.parse(role)).local(local).peer(peer)
-                .heartbeatMillis(heartbeatMillis).build();
+                .heartbeatMillis(heartbeatMillis).stateCurve(curve).build();
     }
 
     /**
@@ -70,7 +72,7 @@ final class HaOptions {
             throws Exception {
         HaMajordomoBroker ha;
         try {
-            ha = new HaMajordomoBroker(toConfig(), broker);
+            ha = new HaMajordomoBroker(toConfig(broker.curve().orElse(null)), broker);
             if (titanic != null) {
                 ha.onActive(running -> titanic.resumeDispatch());
             }

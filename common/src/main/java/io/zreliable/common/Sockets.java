@@ -12,6 +12,8 @@ public final class Sockets {
      * leaves such a connection dead that long; with one second the stalled side drops it and reconnects.
      */
     public static final int HANDSHAKE_MILLIS = 1000;
+    /** Longest a send on a connecting socket may block (see {@link #create(ZContext, SocketType, CurveClientKeys)}). */
+    public static final int SEND_TIMEOUT_MILLIS = 1000;
 
     private Sockets() {
     }
@@ -27,14 +29,15 @@ public final class Sockets {
     }
 
     /**
-     * A socket that connects and must never block its sender: a CURVE client when {@code curve} is set (null for
-     * plain text), with a send timeout of 0. A DEALER whose connection was refused (say its CURVE key is not
-     * allowed) has no pipe, and a blocking send would hang the caller, or a reactor thread, for good; a message
-     * that cannot be queued is simply not sent, and the caller's timeout and retry treat it as lost.
+     * A socket that connects and must never block its sender for long: a CURVE client when {@code curve} is set (null
+     * for plain text), with a send timeout of {@value #SEND_TIMEOUT_MILLIS} ms. A DEALER whose connection was refused
+     * (say its CURVE key is not allowed) has no pipe, and a blocking send would hang the caller, or a reactor thread,
+     * for good; after the timeout the message is not sent, and the caller's timeout and retry treat it as lost. (Not
+     * 0: right after connect JeroMQ may briefly take no message, and a first request or READY must not be lost.)
      */
     public static ZMQ.Socket create(ZContext context, SocketType type, CurveClientKeys curve) {
         ZMQ.Socket socket = create(context, type);
-        socket.setSendTimeOut(0);
+        socket.setSendTimeOut(SEND_TIMEOUT_MILLIS);
         if (curve != null) {
             curve.apply(socket);
         }
