@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer thread of a {@link TitanicStore}: takes every queued operation, applies the writes to replica A,
- * commits, applies the same to replica B, commits (the marker naming the replica in doubt each time), completes the
- * writes' futures, then answers the reads from committed state. It also enforces the limits, raises the alarms and
- * compacts. Owns the replicas and the marker while it runs; the counters are readable from any thread.
+ * commits, names B in the marker, completes the writes' futures (A on disk is the source of any repair now), applies
+ * the same to replica B and commits it, then answers the reads from committed state. It also enforces the limits,
+ * raises the alarms and compacts. Owns the replicas and the marker while it runs; the counters are readable from any thread.
  */
 final class StoreWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TitanicStore.class);
@@ -221,8 +221,27 @@ final class StoreWriter implements Runnable {
         }
         commitFailing = false;
         try {
-            // B is written from here on; A, committed, is the complete one until B's commit.
+            // A is committed; from here on B is written and A is the complete one until B's commit.
             marker.write(CommitMarker.State.B_IN_DOUBT, next);
+        } catch (RuntimeException e) {
+            // The marker still names A, which a reopen would replace with B (without this batch): not acknowledged.
+            failure = wrap(a, e);
+            LOG.error("Titanic store failed; restart to repair it: {}", failure.getMessage());
+            writes.forEach(op -> op.future().completeExceptionally(failure));
+            return;
+        }
+        batch = next;
+        lastSeq = seq;
+        entries = count;
+        liveBytes = live;
+        commits.incrementAndGet();
+        fileSize = a.fileSize();
+        // Acknowledged now: A holds the batch on disk and the marker makes A the source of any repair. Answering
+        // before B is written lets the callers' next requests travel while B is written, so they join the next batch.
+        for (int i = 0; i < writes.size(); i++) {
+            complete(writes.get(i).future(), results[i]);
+        }
+        try {
             for (int i = 0; i < writes.size(); i++) {
                 StoreOp op = writes.get(i);
                 if (op instanceof StoreOp.Submit s && records[i] != null) {
@@ -239,18 +258,9 @@ final class StoreWriter implements Runnable {
             // A holds the batch, B may not: refuse everything until a reopen restores B from A.
             failure = wrap(b, e);
             LOG.error("Titanic store failed; restart to repair it: {}", failure.getMessage());
-            writes.forEach(op -> op.future().completeExceptionally(failure));
             return;
         }
-        batch = next;
-        lastSeq = seq;
-        entries = count;
-        liveBytes = live;
-        commits.incrementAndGet();
         checkFileSize();
-        for (int i = 0; i < writes.size(); i++) {
-            complete(writes.get(i).future(), results[i]);
-        }
     }
 
     /** A refusal for a limit; the first of a run is logged (an alarm), the rest only counted by the caller. */
