@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
-import picocli.CommandLine;
 
 /** The lazy-pirate commands driven through picocli in-process, against real sockets on loopback. */
 class LazyPirateCommandsTest {
@@ -31,26 +28,6 @@ class LazyPirateCommandsTest {
         executor.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    /** One command line with captured output. */
-    private static final class Run {
-        final CommandLine cli = ZReliableCommand.commandLine();
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-
-        Run() {
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-        }
-
-        int execute(String... args) {
-            return cli.execute(args);
-        }
-
-        <T> T command(String name, Class<T> type) {
-            return type.cast(cli.getSubcommands().get(name).getCommand());
-        }
-    }
-
     private static String freeEndpoint() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return "tcp://127.0.0.1:" + socket.getLocalPort();
@@ -61,19 +38,19 @@ class LazyPirateCommandsTest {
     void queueWorkerAndClientTalkAndTheLongRunningCommandsStopCleanly() throws Exception {
         String frontend = freeEndpoint();
         String backend = freeEndpoint();
-        Run queueRun = new Run();
+        CliRun queueRun = new CliRun();
         Future<Integer> queueExit = executor.submit(() -> queueRun.execute("ppqueue", "--frontend", frontend,
                 "--backend", backend, "--heartbeat-ms", "100", "--liveness", "20", "--max-backlog", "100"));
         assertTrue(queueRun.command("ppqueue", PpQueueCommand.class).lifetime.awaitStarted(DEADLINE),
                 "ppqueue did not start: " + queueRun.err);
-        Run workerRun = new Run();
+        CliRun workerRun = new CliRun();
         Future<Integer> workerExit = executor.submit(() -> workerRun.execute("ppworker", "--connect", backend,
                 "--heartbeat-ms", "100", "--liveness", "20"));
         assertTrue(workerRun.command("ppworker", PpWorkerCommand.class).lifetime.awaitStarted(DEADLINE),
                 "ppworker did not start: " + workerRun.err);
 
         // The first endpoint has no server: the client fails over to the queue.
-        Run client = new Run();
+        CliRun client = new CliRun();
         int exit = client.execute("lpclient", "--connect", freeEndpoint(), "--connect", frontend,
                 "--timeout-ms", "1000", "--retries", "10", "--count", "3", "hello");
         assertEquals(0, exit, client.err.toString());
@@ -88,7 +65,7 @@ class LazyPirateCommandsTest {
     @Test
     void clientExitsNonZeroWithAClearMessageWhenNoServerAnswers() throws Exception {
         String endpoint = freeEndpoint();
-        Run client = new Run();
+        CliRun client = new CliRun();
         int exit = client.execute("lpclient", "--connect", endpoint, "--timeout-ms", "200", "--retries", "2",
                 "hello");
         assertEquals(LpClientCommand.EXIT_NO_REPLY, exit);
@@ -99,20 +76,20 @@ class LazyPirateCommandsTest {
 
     @Test
     void badValuesAreUsageErrorsWithMessages() {
-        Run queue = new Run();
+        CliRun queue = new CliRun();
         assertEquals(2, queue.execute("ppqueue", "--heartbeat-ms", "0"));
         assertTrue(queue.err.toString().contains("error: heartbeat interval must be > 0 ms, was 0 ms"),
                 queue.err.toString());
 
-        Run client = new Run();
+        CliRun client = new CliRun();
         assertEquals(2, client.execute("lpclient", "--retries", "0", "x"));
         assertTrue(client.err.toString().contains("request attempts must be between 1 and"), client.err.toString());
 
-        Run worker = new Run();
+        CliRun worker = new CliRun();
         assertEquals(2, worker.execute("ppworker", "--connect", "localhost:5556"));
         assertTrue(worker.err.toString().contains("not a ZeroMQ endpoint"), worker.err.toString());
 
-        Run noBody = new Run();
+        CliRun noBody = new CliRun();
         assertEquals(2, noBody.execute("lpclient"));
         assertTrue(noBody.err.toString().contains("Missing required parameter: 'BODY'"), noBody.err.toString());
     }
@@ -122,7 +99,7 @@ class LazyPirateCommandsTest {
         try (ZContext ctx = new ZContext()) {
             ZMQ.Socket squatter = ctx.createSocket(SocketType.ROUTER);
             int port = squatter.bindToRandomPort("tcp://127.0.0.1");
-            Run queue = new Run();
+            CliRun queue = new CliRun();
             int exit = queue.execute("ppqueue", "--frontend", "tcp://127.0.0.1:" + port, "--backend",
                     freeEndpoint());
             assertEquals(1, exit);
