@@ -2,10 +2,8 @@ package io.zreliable.binarystar;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.zreliable.common.LoopbackPorts;
 import io.zreliable.common.Reactor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -24,16 +22,11 @@ final class TestSupport {
 
     /** A TCP port free right now, for endpoints that must be reused across a restart. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     static String endpoint(int port) {
-        return "tcp://127.0.0.1:" + port;
+        return LoopbackPorts.endpoint(port);
     }
 
     /** Polls {@code condition} until it holds, failing with {@code what} after {@link #WAIT}. */

@@ -1,8 +1,6 @@
 package io.zreliable.lazypirate;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.zreliable.common.LoopbackPorts;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.zeromq.ZMQ;
@@ -15,16 +13,11 @@ final class Ports {
 
     /** A port free right now on 127.0.0.1. */
     static int free() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     static String endpoint(int port) {
-        return "tcp://127.0.0.1:" + port;
+        return LoopbackPorts.endpoint(port);
     }
 
     /** Binds {@code socket}, retrying while a just-closed socket still holds the port (JeroMQ closes async). */
