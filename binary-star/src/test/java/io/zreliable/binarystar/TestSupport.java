@@ -1,11 +1,9 @@
 package io.zreliable.binarystar;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import io.zreliable.common.Eventually;
 import io.zreliable.common.LoopbackPorts;
 import io.zreliable.common.Reactor;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -31,13 +29,7 @@ final class TestSupport {
 
     /** Polls {@code condition} until it holds, failing with {@code what} after {@link #WAIT}. */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
-            }
-            LockSupport.parkNanos(2_000_000L);
-        }
+        Eventually.until(what, WAIT, condition);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.Eventually;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition until it holds or a generous deadline passes (tests run on a loaded machine). */
@@ -12,12 +12,6 @@ final class Await {
     }
 
     static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + DEADLINE.toSeconds() + " s waiting for " + what);
-            }
-            LockSupport.parkNanos(2_000_000L);
-        }
+        Eventually.until(what, DEADLINE, condition);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.Eventually;
 import io.zreliable.common.Frames;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.RetryPolicy;
@@ -102,12 +103,7 @@ class TitanicTest {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.onSpinWait();
-            Thread.sleep(10); // polling interval, not a wait for a condition
-        }
+        Eventually.until(what, Duration.ofSeconds(30), condition);
     }
 
     /** Polls until the reply is there (or the deadline passes). */
