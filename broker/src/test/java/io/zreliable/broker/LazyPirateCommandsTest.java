@@ -3,8 +3,7 @@ package io.zreliable.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.zreliable.common.LoopbackPorts;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,16 +27,10 @@ class LazyPirateCommandsTest {
         executor.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    private static String freeEndpoint() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return "tcp://127.0.0.1:" + socket.getLocalPort();
-        }
-    }
-
     @Test
     void queueWorkerAndClientTalkAndTheLongRunningCommandsStopCleanly() throws Exception {
-        String frontend = freeEndpoint();
-        String backend = freeEndpoint();
+        String frontend = LoopbackPorts.freeEndpoint();
+        String backend = LoopbackPorts.freeEndpoint();
         CliRun queueRun = new CliRun();
         Future<Integer> queueExit = executor.submit(() -> queueRun.execute("ppqueue", "--frontend", frontend,
                 "--backend", backend, "--heartbeat-ms", "100", "--liveness", "20", "--max-backlog", "100"));
@@ -51,7 +44,7 @@ class LazyPirateCommandsTest {
 
         // The first endpoint has no server: the client fails over to the queue.
         CliRun client = new CliRun();
-        int exit = client.execute("lpclient", "--connect", freeEndpoint(), "--connect", frontend,
+        int exit = client.execute("lpclient", "--connect", LoopbackPorts.freeEndpoint(), "--connect", frontend,
                 "--timeout-ms", "1000", "--retries", "10", "--count", "3", "hello");
         assertEquals(0, exit, client.err.toString());
         assertEquals("hello%nhello%nhello%n".formatted(), client.out.toString());
@@ -64,7 +57,7 @@ class LazyPirateCommandsTest {
 
     @Test
     void clientExitsNonZeroWithAClearMessageWhenNoServerAnswers() throws Exception {
-        String endpoint = freeEndpoint();
+        String endpoint = LoopbackPorts.freeEndpoint();
         CliRun client = new CliRun();
         int exit = client.execute("lpclient", "--connect", endpoint, "--timeout-ms", "200", "--retries", "2",
                 "hello");
@@ -101,7 +94,7 @@ class LazyPirateCommandsTest {
             int port = squatter.bindToRandomPort("tcp://127.0.0.1");
             CliRun queue = new CliRun();
             int exit = queue.execute("ppqueue", "--frontend", "tcp://127.0.0.1:" + port, "--backend",
-                    freeEndpoint());
+                    LoopbackPorts.freeEndpoint());
             assertEquals(1, exit);
             assertTrue(queue.err.toString().contains("error: cannot bind tcp://127.0.0.1:" + port),
                     queue.err.toString());

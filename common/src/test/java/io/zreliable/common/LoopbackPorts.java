@@ -23,6 +23,11 @@ public final class LoopbackPorts {
         }
     }
 
+    /** {@code tcp://127.0.0.1:PORT} on a port free right now. */
+    public static String freeEndpoint() {
+        return endpoint(free());
+    }
+
     public static String endpoint(int port) {
         return "tcp://127.0.0.1:" + port;
     }

@@ -1,9 +1,6 @@
 package io.zreliable.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.zreliable.common.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,15 +44,11 @@ final class Drills {
      * back on the same endpoint; servers set SO_REUSEADDR so that TIME_WAIT of killed connections does not block.
      */
     static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     static String endpoint(int port) {
-        return "tcp://127.0.0.1:" + port;
+        return LoopbackPorts.endpoint(port);
     }
 
     /** Polls {@code condition} until it holds; fails with {@code what} (evaluated late) at the deadline. */

@@ -3,10 +3,9 @@ package io.zreliable.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zreliable.common.LoopbackPorts;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.lazypirate.LazyPirateClient;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,17 +17,11 @@ import org.junit.jupiter.api.Test;
 class LazyPirateIT {
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private static String freeEndpoint() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return "tcp://127.0.0.1:" + socket.getLocalPort();
-        }
-    }
-
     @Test
     void clientSurvivesAKilledWorkerAndSigtermStopsTheQueueAndWorkerCleanly() throws Exception {
         Path jar = Path.of(System.getProperty("zreliable.jar"));
-        String frontend = freeEndpoint();
-        String backend = freeEndpoint();
+        String frontend = LoopbackPorts.freeEndpoint();
+        String backend = LoopbackPorts.freeEndpoint();
         String[] heartbeat = {"--heartbeat-ms", "200", "--liveness", "5"};
         try (ZReliableDaemon queue = ZReliableDaemon.start(jar, "ppqueue", "--frontend", frontend, "--backend",
                      backend, heartbeat[0], heartbeat[1], heartbeat[2], heartbeat[3]);

@@ -3,10 +3,9 @@ package io.zreliable.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zreliable.common.LoopbackPorts;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.titanic.TitanicClient;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,12 +27,6 @@ class TitanicIT {
     @TempDir
     Path dir;
 
-    private static String freeEndpoint() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return "tcp://127.0.0.1:" + socket.getLocalPort();
-        }
-    }
-
     private static String awaitReply(TitanicClient client, String uuid) {
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -49,7 +42,7 @@ class TitanicIT {
     @Test
     void acknowledgedRequestsSurviveASigkilledBrokerWithTitanic() throws Exception {
         Path jar = Path.of(System.getProperty("zreliable.jar"));
-        String endpoint = freeEndpoint();
+        String endpoint = LoopbackPorts.freeEndpoint();
         String store = dir.resolve("store").toString();
         String[] broker = {"broker", "--bind", endpoint, "--titanic", "--store", store, "--heartbeat-ms", "200"};
         List<String> acked = new ArrayList<>();

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.HeartbeatConfig;
+import io.zreliable.common.LoopbackPorts;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.common.Sockets;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.zeromq.SocketType;
@@ -93,11 +91,7 @@ final class MdpTestKit implements AutoCloseable {
 
     /** A TCP port free right now, for a broker that must come back on the same port. */
     static int freePort() {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     static ZMsg workerCommand(byte command, String... frames) {
