@@ -61,6 +61,8 @@ public final class Reactor implements AutoCloseable {
     private final ArrayDeque<Registration> candidates = new ArrayDeque<>();
     private final Consumer<SelectionKey> onSignalled = key -> enqueue((Registration) key.attachment());
     private long nextSweepNanos;
+    /** The last wait ended because a ZMQ_FD was signalled (not a timer, a command or a stop). */
+    private boolean wokenBySignal;
 
     private volatile boolean stopRequested;
     private volatile Thread loopThread;
@@ -196,7 +198,12 @@ public final class Reactor implements AutoCloseable {
         work += timers.runDue(clock.nanoTime(), this::logFailure);
         work += dispatchReadable();
         if (work == 0 && commands.isEmpty() && !stopRequested) {
-            waitForEvents(maxWaitMillis);
+            if (wokenBySignal) {
+                yieldToSignaller();
+            }
+            wokenBySignal = waitForEvents(maxWaitMillis) > 0;
+        } else {
+            wokenBySignal = false;
         }
         return work;
     }
@@ -360,7 +367,18 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    private void waitForEvents(long maxWaitMillis) {
+    /**
+     * A ZMQ_FD woke the loop and yet no socket had input. JeroMQ's signaller writes its wake-up byte before it counts
+     * it, and ZMQ_EVENTS trusts the count: a reader woken in between sees a readable descriptor and nothing to read,
+     * so select returns at once, again and again, until the writer (often preempted by this very wake-up, on the
+     * same core) runs again. Giving the core away lets it finish instead of being starved by the spin.
+     */
+    private static void yieldToSignaller() {
+        Thread.yield();
+    }
+
+    /** @return how many sockets were signalled (0 on a timeout, a wake-up for a command, or a stop) */
+    private int waitForEvents(long maxWaitMillis) {
         long untilTimer = timers.nanosUntilNext(clock.nanoTime());
         long waitMillis;
         if (untilTimer < 0) {
@@ -375,11 +393,11 @@ public final class Reactor implements AutoCloseable {
         }
         try {
             if (waitMillis == 0) {
-                selector.selectNow(onSignalled);
+                return selector.selectNow(onSignalled);
             } else if (waitMillis < 0) {
-                selector.select(onSignalled);
+                return selector.select(onSignalled);
             } else {
-                selector.select(onSignalled, waitMillis);
+                return selector.select(onSignalled, waitMillis);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reactor select failed", e);
