@@ -61,6 +61,7 @@ public final class ZReliableCommand implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ZReliableCommand());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 PrintWriter err = commandLine.getErr();

@@ -41,8 +41,9 @@ import org.zeromq.ZMsg;
  *
  * <h2>Thread contract</h2>
  * The socket belongs to the worker's reactor thread; the handler runs on a second thread so that a slow request
- * does not stop heartbeats; its reply is passed back to the reactor thread. {@link #close()} may be called from
- * any other thread.
+ * does not stop heartbeats, and its reply is passed back to the reactor thread. With
+ * {@link WorkerConfig.Builder#inlineHandler(boolean)} the handler runs on the reactor thread itself: no hand-offs,
+ * no heartbeats while it runs. {@link #close()} may be called from any other thread.
  */
 public final class MajordomoWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MajordomoWorker.class);
@@ -54,6 +55,7 @@ public final class MajordomoWorker implements AutoCloseable {
     private final RequestHandler handler;
     private final ZContext context = new ZContext();
     private final Reactor reactor = new Reactor();
+    /** Null when the handler runs inline on the reactor thread. */
     private final ExecutorService handlerThread;
     private final EndpointRing ring;
     private final Backoff backoff;
@@ -88,7 +90,7 @@ public final class MajordomoWorker implements AutoCloseable {
         this.liveness = new Liveness(config.heartbeat(), reactor.clock());
         // Closed sockets linger briefly, so the DISCONNECT sent before closing one still reaches the broker.
         context.setLinger(LINGER_MS);
-        this.handlerThread = Executors.newSingleThreadExecutor(task -> {
+        this.handlerThread = config.inlineHandler() ? null : Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "mdp-worker-" + config.service() + "-handler");
             thread.setDaemon(true);
             return thread;
@@ -221,15 +223,22 @@ public final class MajordomoWorker implements AutoCloseable {
         busy = true;
         requests++;
         int requestGeneration = generation;
+        if (handlerThread == null) {
+            handle(requestGeneration, client, body).run();
+            return;
+        }
         try {
-            handlerThread.execute(() -> handle(requestGeneration, client, body));
+            handlerThread.execute(() -> reactor.execute(handle(requestGeneration, client, body)));
         } catch (RejectedExecutionException e) {
             LOG.debug("worker is closing; request dropped");
         }
     }
 
-    /** Runs on the handler thread. */
-    private void handle(int requestGeneration, byte[] client, ZMsg body) {
+    /**
+     * Runs the handler (on the handler thread, or inline on the reactor thread) and returns what the reactor thread
+     * must do with the outcome: send the reply, or register again after a failure; nothing after close().
+     */
+    private Runnable handle(int requestGeneration, byte[] client, ZMsg body) {
         ZMsg reply;
         try {
             reply = handler.handle(body);
@@ -239,14 +248,12 @@ public final class MajordomoWorker implements AutoCloseable {
         } catch (Exception e) {
             if (closed) {
                 LOG.debug("handler for service {} ended by close()", config.service(), e);
-                return;
+                return () -> { };
             }
             LOG.warn("handler for service {} failed; registering again", config.service(), e);
-            reactor.execute(() -> onHandlerFailed(requestGeneration));
-            return;
+            return () -> onHandlerFailed(requestGeneration);
         }
-        ZMsg handled = reply;
-        reactor.execute(() -> onHandled(requestGeneration, client, handled));
+        return () -> onHandled(requestGeneration, client, reply);
     }
 
     private void onHandled(int requestGeneration, byte[] client, ZMsg reply) {
@@ -348,7 +355,9 @@ public final class MajordomoWorker implements AutoCloseable {
             }, "disconnecting the worker");
         }
         reactor.close();
-        handlerThread.shutdownNow();
+        if (handlerThread != null) {
+            handlerThread.shutdownNow();
+        }
         context.close();
     }
 }

@@ -129,6 +129,37 @@ class MajordomoRoundTripTest {
     }
 
     @Test
+    void anInlineHandlerRunsOnTheWorkersSocketThreadAndAFailureMakesItRegisterAgain() {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String endpoint = broker.endpoints().get(0);
+        List<String> handlerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MajordomoWorker worker = kit.worker(WorkerConfig.builder("inline").connect(endpoint)
+                .heartbeat(MdpTestKit.HEARTBEAT).backoff(MdpTestKit.BACKOFF).inlineHandler(true), request -> {
+                    handlerThreads.add(Thread.currentThread().getName());
+                    String body = request.popString();
+                    if (body.equals("boom")) {
+                        throw new IllegalStateException("inline handler failure on purpose");
+                    }
+                    return ZMsg.newStringMsg("inline " + body);
+                });
+        Await.until("the worker registered", () -> broker.stats().workers() == 1);
+        MajordomoClient client = kit.client(endpoint, 2_000, 5);
+
+        for (int i = 0; i < 50; i++) {
+            assertEquals("inline " + i, client.send("inline", String.valueOf(i)));
+        }
+        assertThrows(RequestTimeoutException.class, () -> kit.client(endpoint, 500, 1).send("inline", "boom"));
+        Await.until("the handler failure counted", () -> worker.handlerFailures() == 1);
+        Await.until("the worker registered again", () -> worker.connects() == 2 && broker.stats().workers() == 1);
+
+        assertEquals("inline after", client.send("inline", "after"));
+        assertEquals(52, worker.requests());
+        assertEquals(51, worker.replies());
+        // The socket's own thread ran every request: there is no handler thread to hand off to.
+        assertEquals(List.of("mdp-worker-inline"), handlerThreads.stream().distinct().toList());
+    }
+
+    @Test
     void aFailingHandlerDoesNotKillTheWorker() {
         MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
         String endpoint = broker.endpoints().get(0);

@@ -45,8 +45,11 @@ final class MdpTestKit implements AutoCloseable {
     }
 
     MajordomoWorker worker(String endpoint, String service, RequestHandler handler) {
-        MajordomoWorker worker = new MajordomoWorker(
-                WorkerConfig.builder(service).connect(endpoint).heartbeat(HEARTBEAT).backoff(BACKOFF).build(), handler);
+        return worker(WorkerConfig.builder(service).connect(endpoint).heartbeat(HEARTBEAT).backoff(BACKOFF), handler);
+    }
+
+    MajordomoWorker worker(WorkerConfig.Builder config, RequestHandler handler) {
+        MajordomoWorker worker = new MajordomoWorker(config.build(), handler);
         resources.add(worker);
         return worker.start();
     }

@@ -3,10 +3,13 @@ package io.zreliable.broker.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Measures the one-hop ceiling (raw JeroMQ through a proxy to an echo server), sync and pipelined, per body size. */
+/**
+ * Measures the ceilings, per body size: the one-hop ceiling (raw JeroMQ through a proxy to an echo server), sync and
+ * pipelined; and the lock-step ceiling of one MDP worker (a ROUTER with one request at a time out to an echo peer).
+ */
 final class BaselineScenario {
-    /** The ceiling for one body size. */
-    record Baseline(LatencySample sync, LatencySample async) {
+    /** The ceilings for one body size. */
+    record Baseline(LatencySample sync, LatencySample async, LatencySample lockstep) {
     }
 
     private BaselineScenario() {
@@ -25,7 +28,18 @@ final class BaselineScenario {
                         millis -> client.pipelined(body, options.inFlight, millis));
                 report.add(new BenchRow("baseline-async").param("in_flight", options.inFlight).param("size", size)
                         .sample(async, null));
-                baselines.put(size, new Baseline(sync, async));
+                baselines.put(size, new Baseline(sync, async, null));
+            }
+        }
+        try (LockstepEcho lockstep = new LockstepEcho()) {
+            for (int size : options.sizes) {
+                byte[] body = new byte[size];
+                LatencySample sample = Repeated.median(options,
+                        millis -> SyncLoad.run(lockstep::roundTrip, body, millis));
+                report.add(new BenchRow("baseline-lockstep").param("in_flight", 1).param("size", size)
+                        .sample(sample, null));
+                Baseline measured = baselines.get(size);
+                baselines.put(size, new Baseline(measured.sync(), measured.async(), sample));
             }
         }
         return baselines;

@@ -73,10 +73,15 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--workers", split = ",", defaultValue = "1,2",
                 description = "Echo worker counts to measure (default: ${DEFAULT-VALUE}).")
         List<Integer> workers;
+        @Option(names = "--handler", split = ",", defaultValue = "inline,thread",
+                description = "Where the echo workers run their handler: inline on the socket thread, or on a "
+                        + "thread of its own (MajordomoWorker's default) (default: ${DEFAULT-VALUE}).")
+        List<MajordomoScenario.HandlerMode> handlers;
 
         @Override
         void measure(BenchReport report) throws Exception {
-            MajordomoScenario.measure(options.validated(), positive(workers, "--workers"), report);
+            Require.that(!handlers.isEmpty(), "--handler needs at least one mode");
+            MajordomoScenario.measure(options.validated(), positive(workers, "--workers"), handlers, report);
         }
     }
 

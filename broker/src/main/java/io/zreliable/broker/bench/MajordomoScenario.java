@@ -28,24 +28,36 @@ final class MajordomoScenario {
     private MajordomoScenario() {
     }
 
-    static void measure(BenchOptions options, List<Integer> workerCounts, BenchReport report) throws Exception {
+    /** Where the echo workers run their handler (see {@link WorkerConfig.Builder#inlineHandler(boolean)}). */
+    enum HandlerMode {
+        INLINE, THREAD;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    static void measure(BenchOptions options, List<Integer> workerCounts, List<HandlerMode> modes, BenchReport report)
+            throws Exception {
         Map<Integer, BaselineScenario.Baseline> baselines = BaselineScenario.measure(options, report);
-        for (int workerCount : workerCounts) {
-            try (MajordomoBroker broker = new MajordomoBroker(
-                    BrokerConfig.builder().bind("tcp://127.0.0.1:*").build()).start()) {
-                String endpoint = broker.endpoints().get(0);
-                List<MajordomoWorker> workers = startEchoWorkers(endpoint, workerCount);
-                try {
-                    awaitWorkers(broker, workerCount);
-                    measureWith(options, endpoint, workerCount, baselines, report);
-                } finally {
-                    workers.forEach(MajordomoWorker::close);
+        for (HandlerMode mode : modes) {
+            for (int workerCount : workerCounts) {
+                try (MajordomoBroker broker = new MajordomoBroker(
+                        BrokerConfig.builder().bind("tcp://127.0.0.1:*").build()).start()) {
+                    String endpoint = broker.endpoints().get(0);
+                    List<MajordomoWorker> workers = startEchoWorkers(endpoint, workerCount, mode);
+                    try {
+                        awaitWorkers(broker, workerCount);
+                        measureWith(options, endpoint, workerCount, mode, baselines, report);
+                    } finally {
+                        workers.forEach(MajordomoWorker::close);
+                    }
                 }
             }
         }
     }
 
-    private static void measureWith(BenchOptions options, String endpoint, int workerCount,
+    private static void measureWith(BenchOptions options, String endpoint, int workerCount, HandlerMode mode,
             Map<Integer, BaselineScenario.Baseline> baselines, BenchReport report) throws Exception {
         try (MajordomoClient sync = new MajordomoClient(List.of(endpoint), ONE_LONG_ATTEMPT);
                 AsyncMajordomoClient async = AsyncMajordomoClient.builder().connect(endpoint)
@@ -55,13 +67,17 @@ final class MajordomoScenario {
                 BaselineScenario.Baseline baseline = baselines.get(size);
                 LatencySample syncSample = Repeated.median(options,
                         millis -> SyncLoad.run(b -> sync.send(SERVICE, message(b)), body, millis));
-                report.add(new BenchRow("majordomo-sync").param("workers", workerCount).param("in_flight", 1)
-                        .param("size", size).sample(syncSample, baseline.sync()));
+                report.add(new BenchRow("majordomo-sync").param("workers", workerCount).param("handler", mode.label())
+                        .param("in_flight", 1).param("size", size).sample(syncSample, baseline.sync()));
                 LatencySample asyncSample = Repeated.median(options,
                         millis -> AsyncLoad.run(b -> async.send(SERVICE, message(b)), body, options.inFlight, millis));
+                // MDP lets a worker hold one request at a time: n workers can serve at most n lock-step exchanges.
+                double ceiling = workerCount * baseline.lockstep().requestsPerSecond();
                 report.add(new BenchRow("majordomo-async").param("workers", workerCount)
-                        .param("in_flight", options.inFlight).param("size", size)
-                        .sample(asyncSample, baseline.async()));
+                        .param("handler", mode.label()).param("in_flight", options.inFlight).param("size", size)
+                        .sample(asyncSample, baseline.async())
+                        .metric("ceiling_rps", ceiling)
+                        .metric("ceiling_ratio", asyncSample.requestsPerSecond() / ceiling));
             }
         }
     }
@@ -72,11 +88,12 @@ final class MajordomoScenario {
         return message;
     }
 
-    private static List<MajordomoWorker> startEchoWorkers(String endpoint, int count) {
+    private static List<MajordomoWorker> startEchoWorkers(String endpoint, int count, HandlerMode mode) {
         List<MajordomoWorker> workers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            workers.add(new MajordomoWorker(WorkerConfig.builder(SERVICE).connect(endpoint).build(), request -> request)
-                    .start());
+            WorkerConfig config = WorkerConfig.builder(SERVICE).connect(endpoint)
+                    .inlineHandler(mode == HandlerMode.INLINE).build();
+            workers.add(new MajordomoWorker(config, request -> request).start());
         }
         return workers;
     }

@@ -33,9 +33,10 @@ class BenchCommandTest {
         assertEquals(0, run("bench", "baseline", "--warmup-ms", "20", "--measure-ms", "50", "--repeats", "1",
                 "--sizes", "16", "--in-flight", "4"), err.toString());
         List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
-        assertEquals(2, lines.size(), out.toString());
+        assertEquals(3, lines.size(), out.toString());
         assertTrue(lines.get(0).startsWith("BENCH baseline-sync in_flight=1 size=16 rps="), lines.get(0));
         assertTrue(lines.get(1).startsWith("BENCH baseline-async in_flight=4 size=16 rps="), lines.get(1));
+        assertTrue(lines.get(2).startsWith("BENCH baseline-lockstep in_flight=1 size=16 rps="), lines.get(2));
         for (String line : lines) {
             Matcher rps = RPS.matcher(line);
             assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "round trips were made: " + line);
@@ -47,16 +48,25 @@ class BenchCommandTest {
     @Test
     void majordomoReportsEachVariantAgainstItsBaselineFromTheSameRun() {
         assertEquals(0, run("bench", "majordomo", "--workers", "1", "--warmup-ms", "20", "--measure-ms", "100",
-                "--repeats", "1", "--sizes", "16", "--in-flight", "8"), err.toString());
+                "--repeats", "1", "--sizes", "16", "--in-flight", "8", "--handler", "inline,thread"), err.toString());
         List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
-        assertEquals(4, lines.size(), out.toString());
-        assertTrue(lines.get(2).startsWith("BENCH majordomo-sync workers=1 in_flight=1 size=16 rps="), lines.get(2));
-        assertTrue(lines.get(3).startsWith("BENCH majordomo-async workers=1 in_flight=8 size=16 rps="), lines.get(3));
-        for (String line : lines.subList(2, 4)) {
-            Matcher rps = RPS.matcher(line);
-            assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "requests were served: " + line);
-            assertTrue(line.matches(".* baseline_rps=\\d+ ratio=[0-9.]+ baseline_p50_us=[0-9.]+ p50_ratio=[0-9.]+"),
-                    line);
+        assertEquals(7, lines.size(), out.toString());
+        assertTrue(lines.get(2).startsWith("BENCH baseline-lockstep in_flight=1 size=16 rps="), lines.get(2));
+        int row = 3;
+        for (String handler : List.of("inline", "thread")) {
+            String sync = lines.get(row++);
+            String async = lines.get(row++);
+            assertTrue(sync.startsWith("BENCH majordomo-sync workers=1 handler=" + handler + " in_flight=1 size=16 rps="),
+                    sync);
+            assertTrue(async.startsWith("BENCH majordomo-async workers=1 handler=" + handler
+                    + " in_flight=8 size=16 rps="), async);
+            for (String line : List.of(sync, async)) {
+                Matcher rps = RPS.matcher(line);
+                assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "requests were served: " + line);
+                assertTrue(line.matches(".* baseline_rps=\\d+ ratio=[0-9.]+ baseline_p50_us=[0-9.]+ p50_ratio=[0-9.]+.*"),
+                        line);
+            }
+            assertTrue(async.matches(".* ceiling_rps=\\d+ ceiling_ratio=[0-9.]+"), async);
         }
     }
 
