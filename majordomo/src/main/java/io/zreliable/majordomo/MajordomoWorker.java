@@ -11,9 +11,11 @@ import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
 import io.zreliable.common.Sockets;
 import io.zreliable.common.Timer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -40,10 +42,12 @@ import org.zeromq.ZMsg;
  * }</pre>
  *
  * <h2>Thread contract</h2>
- * The socket belongs to the worker's reactor thread; the handler runs on a second thread so that a slow request
- * does not stop heartbeats, and its reply is passed back to the reactor thread. With
- * {@link WorkerConfig.Builder#inlineHandler(boolean)} the handler runs on the reactor thread itself: no hand-offs,
- * no heartbeats while it runs. {@link #close()} may be called from any other thread.
+ * The socket belongs to the worker's reactor thread; a {@link RequestHandler} runs on a second thread so that a
+ * slow request does not stop heartbeats, and its reply is passed back to the reactor thread. With
+ * {@link WorkerConfig.Builder#inlineHandler(boolean)} it runs on the reactor thread itself: no hand-offs, no
+ * heartbeats while it runs. An {@link AsyncRequestHandler} ({@link #async}) starts on the reactor thread and its
+ * reply is passed back when it completes: one hand-off, heartbeats throughout. {@link #close()} may be called from
+ * any other thread.
  */
 public final class MajordomoWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MajordomoWorker.class);
@@ -52,7 +56,8 @@ public final class MajordomoWorker implements AutoCloseable {
     private static final int LINGER_MS = 200;
 
     private final WorkerConfig config;
-    private final RequestHandler handler;
+    /** Every kind of handler, seen as one that completes later (see the thread contract). */
+    private final AsyncRequestHandler handler;
     private final ZContext context = new ZContext();
     private final Reactor reactor = new Reactor();
     /** Null when the handler runs inline on the reactor thread. */
@@ -82,19 +87,48 @@ public final class MajordomoWorker implements AutoCloseable {
     private volatile long expiries;
     private volatile String endpoint;
 
+    /** A worker whose handler returns the reply: on a thread of its own, or inline if the config says so. */
     public MajordomoWorker(WorkerConfig config, RequestHandler handler) {
+        this(config, handler, null);
+    }
+
+    /**
+     * A worker whose handler completes the reply later, started on the worker's socket thread (the config's
+     * {@code inlineHandler} does not apply: nothing here needs a handler thread).
+     */
+    public static MajordomoWorker async(WorkerConfig config, AsyncRequestHandler handler) {
+        return new MajordomoWorker(config, null, Require.notNull(handler, "request handler"));
+    }
+
+    private MajordomoWorker(WorkerConfig config, RequestHandler syncHandler, AsyncRequestHandler asyncHandler) {
         this.config = Require.notNull(config, "worker config");
-        this.handler = Require.notNull(handler, "request handler");
         this.ring = new EndpointRing(config.endpoints());
         this.backoff = new Backoff(config.backoff());
         this.liveness = new Liveness(config.heartbeat(), reactor.clock());
         // Closed sockets linger briefly, so the DISCONNECT sent before closing one still reaches the broker.
         context.setLinger(LINGER_MS);
-        this.handlerThread = config.inlineHandler() ? null : Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "mdp-worker-" + config.service() + "-handler");
-            thread.setDaemon(true);
-            return thread;
-        });
+        if (asyncHandler != null) {
+            this.handlerThread = null;
+            this.handler = asyncHandler;
+        } else if (config.inlineHandler()) {
+            Require.notNull(syncHandler, "request handler");
+            this.handlerThread = null;
+            this.handler = request -> CompletableFuture.completedFuture(syncHandler.handle(request));
+        } else {
+            Require.notNull(syncHandler, "request handler");
+            this.handlerThread = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "mdp-worker-" + config.service() + "-handler");
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.handler = request -> CompletableFuture.supplyAsync(() -> {
+                try {
+                    return syncHandler.handle(request);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }, handlerThread);
+        }
     }
 
     /** Connects to the first endpoint and starts serving on new threads. */
@@ -223,37 +257,40 @@ public final class MajordomoWorker implements AutoCloseable {
         busy = true;
         requests++;
         int requestGeneration = generation;
-        if (handlerThread == null) {
-            handle(requestGeneration, client, body).run();
-            return;
-        }
-        try {
-            handlerThread.execute(() -> reactor.execute(handle(requestGeneration, client, body)));
-        } catch (RejectedExecutionException e) {
-            LOG.debug("worker is closing; request dropped");
-        }
-    }
-
-    /**
-     * Runs the handler (on the handler thread, or inline on the reactor thread) and returns what the reactor thread
-     * must do with the outcome: send the reply, or register again after a failure; nothing after close().
-     */
-    private Runnable handle(int requestGeneration, byte[] client, ZMsg body) {
-        ZMsg reply;
+        CompletionStage<ZMsg> reply;
         try {
             reply = handler.handle(body);
-            if (reply == null || reply.isEmpty()) {
-                throw new IllegalStateException("handler returned no reply frames");
-            }
-        } catch (Exception e) {
-            if (closed) {
-                LOG.debug("handler for service {} ended by close()", config.service(), e);
-                return () -> { };
-            }
-            LOG.warn("handler for service {} failed; registering again", config.service(), e);
-            return () -> onHandlerFailed(requestGeneration);
+        } catch (Exception e) { // also the handler thread refusing work because the worker is closing
+            reply = CompletableFuture.failedFuture(e);
         }
-        return () -> onHandled(requestGeneration, client, reply);
+        if (reply == null) {
+            reply = CompletableFuture.failedFuture(new IllegalStateException("handler returned no reply stage"));
+        }
+        reply.whenComplete((frames, error) -> {
+            Runnable outcome = outcome(requestGeneration, client, frames, error);
+            if (reactor.inReactorThread()) {
+                outcome.run();
+            } else {
+                reactor.execute(outcome);
+            }
+        });
+    }
+
+    /** What the reactor thread must do with a handler's outcome: send the reply, or register again after a failure. */
+    private Runnable outcome(int requestGeneration, byte[] client, ZMsg reply, Throwable error) {
+        Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (failure == null && (reply == null || reply.isEmpty())) {
+            failure = new IllegalStateException("handler returned no reply frames");
+        }
+        if (failure == null) {
+            return () -> onHandled(requestGeneration, client, reply);
+        }
+        if (closed) {
+            LOG.debug("handler for service {} ended by close()", config.service(), failure);
+            return () -> { };
+        }
+        LOG.warn("handler for service {} failed; registering again", config.service(), failure);
+        return () -> onHandlerFailed(requestGeneration);
     }
 
     private void onHandled(int requestGeneration, byte[] client, ZMsg reply) {

@@ -160,6 +160,43 @@ class MajordomoRoundTripTest {
     }
 
     @Test
+    void anAsyncHandlersReplyIsSentWhenItCompletesAndTheWorkerHeartbeatsMeanwhile() {
+        // 200 ms of silence expires a worker; the reply comes 600 ms after the request.
+        HeartbeatConfig quick = HeartbeatConfig.builder().intervalMillis(50).liveness(4).build();
+        MajordomoBroker broker = kit.broker(BrokerConfig.builder().bind("tcp://127.0.0.1:*").heartbeat(quick));
+        String endpoint = broker.endpoints().get(0);
+        List<String> startedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.Executor later =
+                CompletableFuture.delayedExecutor(600, TimeUnit.MILLISECONDS);
+        MajordomoWorker worker = MajordomoWorker.async(
+                WorkerConfig.builder("later").connect(endpoint).heartbeat(quick).backoff(MdpTestKit.BACKOFF).build(),
+                request -> {
+                    startedOn.add(Thread.currentThread().getName());
+                    String body = request.popString();
+                    if (body.equals("boom")) {
+                        return CompletableFuture.failedFuture(new IllegalStateException("async failure on purpose"));
+                    }
+                    return CompletableFuture.supplyAsync(() -> ZMsg.newStringMsg("later " + body), later);
+                });
+        kit.track(worker);
+        worker.start();
+        Await.until("the worker registered", () -> broker.stats().workers() == 1);
+        MajordomoClient client = kit.client(endpoint, 5_000, 3);
+
+        assertEquals("later one", client.send("later", "one"));
+        assertEquals("later two", client.send("later", "two"));
+        // The broker never missed the worker while its handler's stages were open.
+        assertEquals(0, broker.stats().workersExpired());
+        assertEquals(1, worker.connects());
+
+        assertThrows(RequestTimeoutException.class, () -> kit.client(endpoint, 500, 1).send("later", "boom"));
+        Await.until("the worker registered again after the failed stage",
+                () -> worker.handlerFailures() == 1 && worker.connects() == 2 && broker.stats().workers() == 1);
+        assertEquals("later three", client.send("later", "three"));
+        assertEquals(List.of("mdp-worker-later"), startedOn.stream().distinct().toList());
+    }
+
+    @Test
     void aFailingHandlerDoesNotKillTheWorker() {
         MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
         String endpoint = broker.endpoints().get(0);
