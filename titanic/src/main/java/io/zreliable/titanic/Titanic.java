@@ -3,7 +3,7 @@ package io.zreliable.titanic;
 import io.zreliable.common.Clock;
 import io.zreliable.common.Require;
 import io.zreliable.majordomo.MajordomoWorker;
-import io.zreliable.majordomo.RequestHandler;
+import io.zreliable.majordomo.AsyncRequestHandler;
 import io.zreliable.majordomo.WorkerConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,11 +75,12 @@ public final class Titanic implements AutoCloseable {
         return titanic;
     }
 
-    private void register(TitanicConfig config, String service, RequestHandler handler) {
+    private void register(TitanicConfig config, String service, AsyncRequestHandler handler) {
         WorkerConfig workerConfig = WorkerConfig.builder(service).connect(config.endpoints())
                 .heartbeat(config.heartbeat()).backoff(config.reconnectBackoff()).curve(config.curve().orElse(null))
                 .build();
-        workers.add(new MajordomoWorker(workerConfig, handler).start());
+        // The handlers only start store operations; the worker replies when the store answers, never blocking.
+        workers.add(MajordomoWorker.async(workerConfig, handler).start());
     }
 
     /**

@@ -8,19 +8,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZFrame;
 import org.zeromq.ZMsg;
 
 /**
- * The logic of the three TSP services over a {@link TitanicStore}: each takes the MDP request body and returns the
- * reply body, always a status frame first. Malformed or oversized requests get {@code 400} (retrying cannot help)
- * and are counted; store failures and limits get {@code 500} (retry later). Nothing here throws, so a worker always
- * answers. Thread-safe: several MDP workers may call it at once, which is what lets their requests share commits.
+ * The logic of the three TSP services over a {@link TitanicStore}: each takes the MDP request body and returns, at
+ * once, a future of the reply body, always a status frame first; it completes when the store has answered (for
+ * titanic.request: after the commit). Malformed or oversized requests get {@code 400} (retrying cannot help) and
+ * are counted; store failures, limits and a store slower than the store timeout get {@code 500} (retry later).
+ * The futures never fail, so a worker always answers. Thread-safe: several MDP workers may call it at once, which
+ * is what lets their requests share commits. Nothing here blocks: the futures complete on the store's writer
+ * thread (or the timeout's), so their callbacks must not block either.
  */
 final class TspServices {
     private static final Logger LOG = LoggerFactory.getLogger(TspServices.class);
@@ -46,7 +50,7 @@ final class TspServices {
     }
 
     /** titanic.request: [service, body...] -> [200, uuid] after the commit, or 400 / 500. */
-    ZMsg request(ZMsg msg) {
+    CompletableFuture<ZMsg> request(ZMsg msg) {
         String service;
         List<byte[]> body = new ArrayList<>();
         try {
@@ -70,29 +74,21 @@ final class TspServices {
             }
         } catch (MalformedMessageException e) {
             malformed.drop(e);
-            return Frames.message(TspProtocol.UNKNOWN);
+            return CompletableFuture.completedFuture(Frames.message(TspProtocol.UNKNOWN));
         }
-        try {
-            String uuid = await(store.submit(service, body));
+        return answer(store.submit(service, body), uuid -> {
             listener.stored(uuid, service);
             return Frames.message(TspProtocol.OK, uuid);
-        } catch (TitanicStoreFullException e) {
-            failures.drop("store full", e.getMessage());
-            return Frames.message(TspProtocol.ERROR);
-        } catch (RuntimeException e) {
-            failures.drop("store failure", e.getMessage());
-            return Frames.message(TspProtocol.ERROR);
-        }
+        });
     }
 
     /** titanic.reply: [uuid] -> [200, reply...], [300] or [400]. */
-    ZMsg reply(ZMsg msg) {
+    CompletableFuture<ZMsg> reply(ZMsg msg) {
         String uuid = readUuid(msg, "titanic.reply");
         if (uuid == null) {
-            return Frames.message(TspProtocol.UNKNOWN);
+            return CompletableFuture.completedFuture(Frames.message(TspProtocol.UNKNOWN));
         }
-        try {
-            ReplyLookup lookup = await(store.lookup(uuid));
+        return answer(store.lookup(uuid), lookup -> {
             switch (lookup.status()) {
                 case DONE: {
                     ZMsg reply = Frames.message(TspProtocol.OK);
@@ -104,26 +100,19 @@ final class TspServices {
                 default:
                     return Frames.message(TspProtocol.UNKNOWN);
             }
-        } catch (RuntimeException e) {
-            failures.drop("store failure", e.getMessage());
-            return Frames.message(TspProtocol.ERROR);
-        }
+        });
     }
 
     /** titanic.close: [uuid] -> [200] (also when unknown), [400] for a malformed uuid. */
-    ZMsg close(ZMsg msg) {
+    CompletableFuture<ZMsg> close(ZMsg msg) {
         String uuid = readUuid(msg, "titanic.close");
         if (uuid == null) {
-            return Frames.message(TspProtocol.UNKNOWN);
+            return CompletableFuture.completedFuture(Frames.message(TspProtocol.UNKNOWN));
         }
-        try {
-            await(store.close(uuid));
+        return answer(store.close(uuid), closed -> {
             listener.closed(uuid);
             return Frames.message(TspProtocol.OK);
-        } catch (RuntimeException e) {
-            failures.drop("store failure", e.getMessage());
-            return Frames.message(TspProtocol.ERROR);
-        }
+        });
     }
 
     /** Requests refused as malformed (400), by reason. */
@@ -152,20 +141,29 @@ final class TspServices {
         }
     }
 
-    private <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
+    /**
+     * The reply built from the store's answer, or 500 when the store failed, is full, or did not answer within the
+     * store timeout (each counted by reason).
+     */
+    private <T> CompletableFuture<ZMsg> answer(CompletableFuture<T> operation, Function<T, ZMsg> reply) {
+        return operation.orTimeout(storeTimeoutMillis, TimeUnit.MILLISECONDS).handle((result, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause == null) {
+                try {
+                    return reply.apply(result);
+                } catch (RuntimeException e) {
+                    cause = e;
+                }
             }
-            throw new TitanicStoreException(store.directory(), "store operation failed: " + e.getCause(), e);
-        } catch (TimeoutException e) {
-            throw new TitanicStoreException(store.directory(),
-                    "store did not answer within " + storeTimeoutMillis + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TitanicStoreException(store.directory(), "interrupted while waiting for the store", e);
-        }
+            if (cause instanceof TitanicStoreFullException) {
+                failures.drop("store full", cause.getMessage());
+            } else if (cause instanceof TimeoutException) {
+                failures.drop("store failure", "store did not answer within " + storeTimeoutMillis + " ms");
+            } else {
+                failures.drop("store failure", String.valueOf(cause.getMessage()));
+            }
+            return Frames.message(TspProtocol.ERROR);
+        });
     }
 }

@@ -52,40 +52,40 @@ class TspServicesTest {
 
     @Test
     void requestPendingReplyClose() throws Exception {
-        ZMsg ack = services.request(Frames.message("echo", "hello", "world"));
+        ZMsg ack = services.request(Frames.message("echo", "hello", "world")).join();
         assertEquals(2, ack.size());
         assertEquals(TspProtocol.OK, status(ack));
         String uuid = ack.getLast().getString(org.zeromq.ZMQ.CHARSET);
         assertTrue(TitanicStore.isValidUuid(uuid));
         assertEquals(1, stored.get(), "dispatcher woken");
 
-        ZMsg pending = services.reply(Frames.message(uuid));
+        ZMsg pending = services.reply(Frames.message(uuid)).join();
         assertEquals(1, pending.size());
         assertEquals(TspProtocol.PENDING, status(pending));
 
         store.storeReply(uuid, List.of(Frames.utf8("HELLO"), Frames.utf8("WORLD"))).get(30, TimeUnit.SECONDS);
-        ZMsg done = services.reply(Frames.message(uuid.toLowerCase()));
+        ZMsg done = services.reply(Frames.message(uuid.toLowerCase())).join();
         assertEquals(3, done.size());
         assertEquals(TspProtocol.OK, status(done));
         done.pop();
         assertEquals("HELLO", done.popString());
         assertEquals("WORLD", done.popString());
         // Idempotent: the reply is not consumed by reading it.
-        assertEquals(TspProtocol.OK, status(services.reply(Frames.message(uuid))));
+        assertEquals(TspProtocol.OK, status(services.reply(Frames.message(uuid)).join()));
 
-        ZMsg closed = services.close(Frames.message(uuid));
+        ZMsg closed = services.close(Frames.message(uuid)).join();
         assertEquals(1, closed.size());
         assertEquals(TspProtocol.OK, status(closed));
         assertEquals(1, this.closed.get(), "dispatcher told");
-        assertEquals(TspProtocol.UNKNOWN, status(services.reply(Frames.message(uuid))));
-        assertEquals(TspProtocol.OK, status(services.close(Frames.message(uuid))), "close is idempotent");
+        assertEquals(TspProtocol.UNKNOWN, status(services.reply(Frames.message(uuid)).join()));
+        assertEquals(TspProtocol.OK, status(services.close(Frames.message(uuid)).join()), "close is idempotent");
     }
 
     @Test
     void unknownUuid() {
         String uuid = "0123456789ABCDEF0123456789abcdef";
-        assertEquals(TspProtocol.UNKNOWN, status(services.reply(Frames.message(uuid))));
-        assertEquals(TspProtocol.OK, status(services.close(Frames.message(uuid))));
+        assertEquals(TspProtocol.UNKNOWN, status(services.reply(Frames.message(uuid)).join()));
+        assertEquals(TspProtocol.OK, status(services.close(Frames.message(uuid)).join()));
     }
 
     @Test
@@ -100,7 +100,7 @@ class TspServicesTest {
                 Frames.message("x".repeat(300), "body"),
                 Frames.message("echo", "y".repeat(1000)));                // over maxRequestBytes
         for (ZMsg msg : bad) {
-            ZMsg reply = services.request(msg);
+            ZMsg reply = services.request(msg).join();
             assertEquals(1, reply.size());
             assertEquals(TspProtocol.UNKNOWN, status(reply));
         }
@@ -111,8 +111,8 @@ class TspServicesTest {
                 new String[] {"0123456789ABCDEF0123456789ABCDEF", "extra"},
                 new String[] {"0".repeat(1000)});
         for (String[] frames : badIds) {
-            assertEquals(TspProtocol.UNKNOWN, status(services.reply(Frames.message(frames))));
-            assertEquals(TspProtocol.UNKNOWN, status(services.close(Frames.message(frames))));
+            assertEquals(TspProtocol.UNKNOWN, status(services.reply(Frames.message(frames)).join()));
+            assertEquals(TspProtocol.UNKNOWN, status(services.close(Frames.message(frames)).join()));
         }
         assertEquals(bad.size() + 2 * badIds.size(), services.malformed().total());
         assertEquals(0, store.entries(), "nothing malformed was stored");
@@ -121,9 +121,9 @@ class TspServicesTest {
     @Test
     void fullStoreGives500() {
         for (int i = 0; i < 5; i++) {
-            assertEquals(TspProtocol.OK, status(services.request(Frames.message("echo", "r" + i))));
+            assertEquals(TspProtocol.OK, status(services.request(Frames.message("echo", "r" + i)).join()));
         }
-        assertEquals(TspProtocol.ERROR, status(services.request(Frames.message("echo", "one too many"))));
+        assertEquals(TspProtocol.ERROR, status(services.request(Frames.message("echo", "one too many")).join()));
         assertEquals(1, services.failures().count("store full"));
     }
 
