@@ -3,6 +3,9 @@ package io.zreliable.broker.bench;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
+import io.zreliable.majordomo.MajordomoClient;
+import io.zreliable.majordomo.MajordomoWorker;
+import io.zreliable.majordomo.WorkerConfig;
 import io.zreliable.titanic.Titanic;
 import io.zreliable.titanic.TitanicClient;
 import io.zreliable.titanic.TitanicConfig;
@@ -14,14 +17,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.zeromq.ZMsg;
 
 /**
  * Acknowledged {@code titanic.request}s per second (each acknowledged only after its commit) from one client and
  * from many concurrent ones, next to the raw durable-write rate of the same directory measured in the same run:
- * one forced append per record, and one per batch of 100.
+ * one forced append per record, and one per batch of 100. Also measured in the same run, on the same broker: the
+ * message-path ceiling, the same clients' MDP round trips to as many echo workers with no store behind them, which
+ * no acknowledged request can beat; and how many requests shared each commit.
  */
 final class TitanicScenario {
     private static final String SERVICE = "bench.sink";
+    private static final String CEILING_SERVICE = "bench.echo";
     private static final int FSYNC_BATCH = 100;
     /** Requests stay stored (no worker serves the service), so the store must hold the whole run. */
     private static final int MAX_ENTRIES = 10_000_000;
@@ -52,17 +59,60 @@ final class TitanicScenario {
                 String endpoint = broker.endpoints().get(0);
                 byte[] body = new byte[recordBytes];
                 for (int clients : clientCounts) {
+                    LatencySample ceiling = measureCeiling(options, broker, clients, body);
+                    report.add(new BenchRow("titanic-ceiling").param("clients", clients)
+                            .param("request_workers", clients).param("size", recordBytes).sample(ceiling, null));
+                    long commitsBefore = titanic.store().commitCount();
+                    long storedBefore = titanic.store().entries();
                     LatencySample sample = measureClients(options, endpoint, clients, body);
+                    double perCommit = (double) (titanic.store().entries() - storedBefore)
+                            / Math.max(1, titanic.store().commitCount() - commitsBefore);
                     BenchRow row = new BenchRow("titanic-request").param("clients", clients)
                             .param("request_workers", maxClients).param("size", recordBytes)
                             .sample(sample, null);
                     row.metric("fsync_rps", perRecord.requestsPerSecond());
                     row.metric("ratio", sample.requestsPerSecond() / perRecord.requestsPerSecond());
+                    row.metric("per_commit", perCommit);
+                    row.metric("ceiling_rps", ceiling.requestsPerSecond());
+                    row.metric("ceiling_ratio", sample.requestsPerSecond() / ceiling.requestsPerSecond());
                     report.add(row);
                 }
             }
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /** The same number of sync MDP clients against as many inline echo workers: titanic.request without the store. */
+    private static LatencySample measureCeiling(BenchOptions options, MajordomoBroker broker, int count, byte[] body)
+            throws Exception {
+        String endpoint = broker.endpoints().get(0);
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            int workersBefore = broker.stats().workers();
+            for (int i = 0; i < count; i++) {
+                MajordomoWorker worker = new MajordomoWorker(WorkerConfig.builder(CEILING_SERVICE).connect(endpoint)
+                        .inlineHandler(true).build(), request -> request);
+                resources.add(worker);
+                worker.start();
+            }
+            MajordomoScenario.awaitWorkers(broker, workersBefore + count);
+            List<SyncLoad.RoundTrip> roundTrips = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                MajordomoClient client = new MajordomoClient(List.of(endpoint), ONE_LONG_ATTEMPT);
+                resources.add(client);
+                // Shaped like a titanic.request body: [service name][body].
+                roundTrips.add(b -> {
+                    ZMsg request = ZMsg.newStringMsg(SERVICE);
+                    request.add(b);
+                    client.send(CEILING_SERVICE, request);
+                });
+            }
+            return Repeated.median(options, millis -> SyncLoad.runConcurrently(roundTrips, body, millis));
+        } finally {
+            for (AutoCloseable resource : resources) {
+                resource.close();
+            }
         }
     }
 

@@ -75,14 +75,21 @@ class BenchCommandTest {
         assertEquals(0, run("bench", "titanic", "--clients", "1,3", "--dir", dir.toString(), "--warmup-ms", "20",
                 "--measure-ms", "200", "--repeats", "1", "--sizes", "64"), err.toString());
         List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
-        assertEquals(4, lines.size(), out.toString());
+        assertEquals(6, lines.size(), out.toString());
         assertTrue(lines.get(0).startsWith("BENCH fsync batch=1 size=64 rps="), lines.get(0));
         assertTrue(lines.get(1).startsWith("BENCH fsync batch=100 size=64 rps="), lines.get(1));
-        assertTrue(lines.get(2).startsWith("BENCH titanic-request clients=1 request_workers=3 size=64 rps="),
+        assertTrue(lines.get(2).startsWith("BENCH titanic-ceiling clients=1 request_workers=1 size=64 rps="),
                 lines.get(2));
-        assertTrue(lines.get(3).startsWith("BENCH titanic-request clients=3 request_workers=3 size=64 rps="),
+        assertTrue(lines.get(3).startsWith("BENCH titanic-request clients=1 request_workers=3 size=64 rps="),
                 lines.get(3));
-        assertTrue(lines.get(3).matches(".* fsync_rps=\\d+ ratio=[0-9.]+"), lines.get(3));
+        assertTrue(lines.get(4).startsWith("BENCH titanic-ceiling clients=3 request_workers=3 size=64 rps="),
+                lines.get(4));
+        assertTrue(lines.get(5).startsWith("BENCH titanic-request clients=3 request_workers=3 size=64 rps="),
+                lines.get(5));
+        for (String line : List.of(lines.get(3), lines.get(5))) {
+            assertTrue(line.matches(".* fsync_rps=\\d+ ratio=[0-9.]+ per_commit=[0-9.]+"
+                    + " ceiling_rps=\\d+ ceiling_ratio=[0-9.]+"), line);
+        }
         try (var left = Files.list(dir)) {
             assertEquals(0, left.count(), "the store and the probe file are removed");
         }
