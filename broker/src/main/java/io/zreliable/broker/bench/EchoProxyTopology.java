@@ -52,17 +52,7 @@ final class EchoProxyTopology implements AutoCloseable {
     private void echoUntilStopped(ZMQ.Socket socket) {
         socket.setReceiveTimeOut(POLL_MILLIS);
         while (!stopping) {
-            byte[] frame = socket.recv(0);
-            if (frame == null) {
-                continue;
-            }
-            boolean more = socket.hasReceiveMore();
-            socket.send(frame, more ? ZMQ.SNDMORE : 0);
-            while (more) {
-                frame = socket.recv(0);
-                more = socket.hasReceiveMore();
-                socket.send(frame, more ? ZMQ.SNDMORE : 0);
-            }
+            Echo.once(socket);
         }
     }
 

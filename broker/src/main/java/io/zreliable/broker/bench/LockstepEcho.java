@@ -57,18 +57,8 @@ final class LockstepEcho implements AutoCloseable {
         dealer.connect(endpoint);
         dealer.send("hello");
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                byte[] frame = dealer.recv(0);
-                if (frame == null) {
-                    return;
-                }
-                boolean more = dealer.hasReceiveMore();
-                dealer.send(frame, more ? ZMQ.SNDMORE : 0);
-                while (more) {
-                    frame = dealer.recv(0);
-                    more = dealer.hasReceiveMore();
-                    dealer.send(frame, more ? ZMQ.SNDMORE : 0);
-                }
+            while (Echo.once(dealer)) {
+                // one message echoed; the next
             }
         } catch (RuntimeException e) {
             // The context was closed under the blocking recv: the run is over.
