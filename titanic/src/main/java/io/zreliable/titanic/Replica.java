@@ -172,11 +172,14 @@ final class Replica implements AutoCloseable {
         batch.set(value);
     }
 
-    /** Stamps the header checksum and forces the file, data and size, to disk. */
+    /**
+     * Stamps the header checksum and forces the file to disk: fdatasync, i.e. the data and what is needed to read it
+     * back (the size, after growth), not the modification time every write through the mapping bumps.
+     */
     void commit() {
         db.commit();
         try {
-            syncChannel.force(true);
+            syncChannel.force(false);
         } catch (IOException e) {
             throw new TitanicStoreException(file, "cannot force the store file to disk: " + e.getMessage(), e);
         }
