@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,9 @@ import org.zeromq.ZMQException;
  * {@link #stop} wake a blocked select with {@link Selector#wakeup()}. With up to {@value #CHECK_ALL_LIMIT} sockets
  * every step checks each socket; with more (a farm of client connections, say), a step checks only the sockets
  * whose ZMQ_FD was signalled or that still had input after their handler, plus all of them every
- * {@value #SWEEP_MILLIS} ms, so a step costs what the active sockets need, not what all of them would.
+ * {@value #SWEEP_MILLIS} ms, so a step costs what the active sockets need, not what all of them would. A
+ * signalled wake-up that finds no input (JeroMQ signals before it counts the signal) yields the core before the
+ * next select, and parks briefly after many in a row, rather than spinning ({@link #emptyWakeups()} counts them).
  *
  * <p>A handler or timer task that throws is logged and the loop goes on: one bad message never kills a server.
  */
@@ -48,6 +51,10 @@ public final class Reactor implements AutoCloseable {
     static final int CHECK_ALL_LIMIT = 32;
     /** Above {@link #CHECK_ALL_LIMIT}, how often all sockets are checked anyway, to catch signals a send consumed. */
     static final long SWEEP_MILLIS = 10;
+    /** Wake-ups in a row that found no input before the loop parks instead of yielding (see yieldToSignaller). */
+    static final int YIELDS_BEFORE_PARKING = 64;
+    /** How long the loop parks after that many: bounds the CPU a signal that is never counted could burn. */
+    static final long PARK_NANOS = 100_000;
 
     private final Clock clock;
     private final Selector selector;
@@ -63,6 +70,10 @@ public final class Reactor implements AutoCloseable {
     private long nextSweepNanos;
     /** The last wait ended because a ZMQ_FD was signalled (not a timer, a command or a stop). */
     private boolean wokenBySignal;
+    /** Signalled wake-ups in a row that found no input. */
+    private int emptyWakeupsInARow;
+    /** Signalled wake-ups that found no input, in all; written by the loop thread only. */
+    private volatile long emptyWakeups;
 
     private volatile boolean stopRequested;
     private volatile Thread loopThread;
@@ -204,6 +215,7 @@ public final class Reactor implements AutoCloseable {
             wokenBySignal = waitForEvents(maxWaitMillis) > 0;
         } else {
             wokenBySignal = false;
+            emptyWakeupsInARow = 0;
         }
         return work;
     }
@@ -371,10 +383,21 @@ public final class Reactor implements AutoCloseable {
      * A ZMQ_FD woke the loop and yet no socket had input. JeroMQ's signaller writes its wake-up byte before it counts
      * it, and ZMQ_EVENTS trusts the count: a reader woken in between sees a readable descriptor and nothing to read,
      * so select returns at once, again and again, until the writer (often preempted by this very wake-up, on the
-     * same core) runs again. Giving the core away lets it finish instead of being starved by the spin.
+     * same core) runs again. Giving the core away lets it finish instead of being starved by the spin; should the
+     * count never come, parking after {@value #YIELDS_BEFORE_PARKING} such wake-ups in a row bounds the waste.
      */
-    private static void yieldToSignaller() {
-        Thread.yield();
+    private void yieldToSignaller() {
+        emptyWakeups++;
+        if (++emptyWakeupsInARow <= YIELDS_BEFORE_PARKING) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(PARK_NANOS);
+        }
+    }
+
+    /** Wake-ups by a signalled socket that then had no input (see the class comment); safe from any thread. */
+    public long emptyWakeups() {
+        return emptyWakeups;
     }
 
     /** @return how many sockets were signalled (0 on a timeout, a wake-up for a command, or a stop) */

@@ -38,6 +38,47 @@ class ReactorTest {
     }
 
     @Test
+    void aSignalJeromqNeverCountsNeitherStopsTheLoopNorMakesItSpin() throws Exception {
+        ZMQ.Socket server = ctx.createSocket(SocketType.PULL);
+        int port = server.bindToRandomPort("tcp://127.0.0.1");
+        ZMQ.Socket client = ctx.createSocket(SocketType.PUSH);
+        client.connect("tcp://127.0.0.1:" + port);
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        try (Reactor reactor = new Reactor()) {
+            reactor.register(server, s -> received.add(s.recvStr()));
+            // The race's window, held open for good: a wake-up byte in the socket's signal pipe that JeroMQ never
+            // counted, so its descriptor stays readable while ZMQ_EVENTS reports nothing.
+            writeUncountedSignal(server);
+            reactor.start("stuck-signal-reactor");
+
+            Eventually.until("the loop to see empty wake-ups", WAIT, () -> reactor.emptyWakeups() > 2L
+                    * Reactor.YIELDS_BEFORE_PARKING);
+            for (int i = 0; i < 20; i++) {
+                client.send("m" + i);
+                assertEquals("m" + i, received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            CountDownLatch timerFired = new CountDownLatch(1);
+            reactor.execute(() -> reactor.schedule(10, timerFired::countDown));
+            assertTrue(timerFired.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "timers still fire");
+        }
+    }
+
+    /** Writes one byte into the socket's mailbox pipe the way JeroMQ's Signaler does, but without counting it. */
+    private static void writeUncountedSignal(ZMQ.Socket socket) throws Exception {
+        Object mailbox = field(socket.base(), zmq.SocketBase.class, "mailbox");
+        Object signaler = field(mailbox, mailbox.getClass(), "signaler");
+        java.nio.channels.Pipe.SinkChannel pipe =
+                (java.nio.channels.Pipe.SinkChannel) field(signaler, signaler.getClass(), "w");
+        assertEquals(1, pipe.write(java.nio.ByteBuffer.wrap(new byte[] {0})));
+    }
+
+    private static Object field(Object owner, Class<?> type, String name) throws Exception {
+        java.lang.reflect.Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(owner);
+    }
+
+    @Test
     void callsHandlerForEachMessageOverTcp() throws Exception {
         ZMQ.Socket server = ctx.createSocket(SocketType.PULL);
         int port = server.bindToRandomPort("tcp://127.0.0.1");
