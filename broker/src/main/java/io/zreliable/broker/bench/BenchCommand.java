@@ -38,6 +38,7 @@ public final class BenchCommand implements Runnable {
         @Override
         public final Integer call() throws Exception {
             BenchReport report = new BenchReport(spec.commandLine().getOut());
+            spec.commandLine().getOut().println(MachineLine.describe());
             measure(report);
             report.printTable();
             return 0;
