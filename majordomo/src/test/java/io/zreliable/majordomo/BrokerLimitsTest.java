@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zreliable.common.Eventually;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +121,9 @@ class BrokerLimitsTest {
         for (int i = 0; i < sent; i++) {
             MdpTestKit.clientRequest("big", "r" + i).send(sleeper);
         }
-        Await.until("every request handled", () -> handled.get() == sent);
+        // 25 MiB of replies on a loaded machine: a minute, and say where it stood if that is not enough.
+        Eventually.until("every request handled", Duration.ofSeconds(60),
+                () -> handled.get() == sent, () -> "handled " + handled.get() + ", broker " + broker.stats());
         MajordomoClient other = kit.client(endpoint, 10_000, 2);
         assertEquals(big, other.send("big", "awake"), "others are still served");
 
