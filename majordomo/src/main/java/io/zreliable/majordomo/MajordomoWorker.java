@@ -60,7 +60,7 @@ public final class MajordomoWorker implements AutoCloseable {
     private final AsyncRequestHandler handler;
     private final ZContext context = new ZContext();
     private final Reactor reactor = new Reactor();
-    /** Null when the handler runs inline on the reactor thread. */
+    /** The thread a {@link RequestHandler} runs on; null when it runs inline or the handler is asynchronous. */
     private final ExecutorService handlerThread;
     private final EndpointRing ring;
     private final Backoff backoff;
