@@ -40,9 +40,7 @@ class ReactorTest {
     @Test
     void aSignalJeromqNeverCountsNeitherStopsTheLoopNorMakesItSpin() throws Exception {
         ZMQ.Socket server = ctx.createSocket(SocketType.PULL);
-        int port = server.bindToRandomPort("tcp://127.0.0.1");
-        ZMQ.Socket client = ctx.createSocket(SocketType.PUSH);
-        client.connect("tcp://127.0.0.1:" + port);
+        ZMQ.Socket client = pushTo(server);
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         try (Reactor reactor = new Reactor()) {
             reactor.register(server, s -> received.add(s.recvStr()));
@@ -63,6 +61,14 @@ class ReactorTest {
         }
     }
 
+    /** A PUSH socket connected over loopback TCP to {@code pull}, which is bound to a random port first. */
+    private ZMQ.Socket pushTo(ZMQ.Socket pull) {
+        int port = pull.bindToRandomPort("tcp://127.0.0.1");
+        ZMQ.Socket push = ctx.createSocket(SocketType.PUSH);
+        push.connect("tcp://127.0.0.1:" + port);
+        return push;
+    }
+
     /** Writes one byte into the socket's mailbox pipe the way JeroMQ's Signaler does, but without counting it. */
     private static void writeUncountedSignal(ZMQ.Socket socket) throws Exception {
         Object mailbox = field(socket.base(), zmq.SocketBase.class, "mailbox");
@@ -81,9 +87,7 @@ class ReactorTest {
     @Test
     void callsHandlerForEachMessageOverTcp() throws Exception {
         ZMQ.Socket server = ctx.createSocket(SocketType.PULL);
-        int port = server.bindToRandomPort("tcp://127.0.0.1");
-        ZMQ.Socket client = ctx.createSocket(SocketType.PUSH);
-        client.connect("tcp://127.0.0.1:" + port);
+        ZMQ.Socket client = pushTo(server);
 
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         try (Reactor reactor = new Reactor()) {
@@ -225,9 +229,7 @@ class ReactorTest {
     @Test
     void aFailingHandlerOrTimerDoesNotEndTheLoop() throws Exception {
         ZMQ.Socket server = ctx.createSocket(SocketType.PULL);
-        int port = server.bindToRandomPort("tcp://127.0.0.1");
-        ZMQ.Socket client = ctx.createSocket(SocketType.PUSH);
-        client.connect("tcp://127.0.0.1:" + port);
+        ZMQ.Socket client = pushTo(server);
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         CountDownLatch timerRanAfterFailure = new CountDownLatch(1);
         try (Reactor reactor = new Reactor()) {
