@@ -18,7 +18,8 @@ final class BaselineScenario {
     static Map<Integer, Baseline> measure(BenchOptions options, BenchReport report) throws Exception {
         Map<Integer, Baseline> baselines = new LinkedHashMap<>();
         try (EchoProxyTopology topology = new EchoProxyTopology();
-                RawDealerClient client = new RawDealerClient(topology.context(), topology.frontend())) {
+                RawDealerClient client = new RawDealerClient(topology.context(), topology.frontend());
+                LockstepEcho lockstep = new LockstepEcho()) {
             for (int size : options.sizes) {
                 byte[] body = new byte[size];
                 LatencySample sync = Repeated.median(options,
@@ -28,18 +29,11 @@ final class BaselineScenario {
                         millis -> client.pipelined(body, options.inFlight, millis));
                 report.add(new BenchRow("baseline-async").param("in_flight", options.inFlight).param("size", size)
                         .sample(async, null));
-                baselines.put(size, new Baseline(sync, async, null));
-            }
-        }
-        try (LockstepEcho lockstep = new LockstepEcho()) {
-            for (int size : options.sizes) {
-                byte[] body = new byte[size];
-                LatencySample sample = Repeated.median(options,
+                LatencySample lockstepSample = Repeated.median(options,
                         millis -> SyncLoad.run(lockstep::roundTrip, body, millis));
                 report.add(new BenchRow("baseline-lockstep").param("in_flight", 1).param("size", size)
-                        .sample(sample, null));
-                Baseline measured = baselines.get(size);
-                baselines.put(size, new Baseline(measured.sync(), measured.async(), sample));
+                        .sample(lockstepSample, null));
+                baselines.put(size, new Baseline(sync, async, lockstepSample));
             }
         }
         return baselines;

@@ -8,7 +8,7 @@ import org.zeromq.ZMQ;
  * The ceiling of one MDP worker: a ROUTER sends one request at a time to a DEALER echo peer and waits for its
  * answer, exactly the exchange a broker has with a worker, which MDP lets hold only one request at a time. No
  * broker code runs; the peer has its own context (its own I/O thread), like a worker process. The ROUTER side
- * belongs to the thread that calls {@link #run}.
+ * belongs to the thread that calls {@link #roundTrip}.
  */
 final class LockstepEcho implements AutoCloseable {
     private static final int RECEIVE_TIMEOUT_MILLIS = 10_000;

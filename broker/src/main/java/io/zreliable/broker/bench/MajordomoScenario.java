@@ -45,7 +45,7 @@ final class MajordomoScenario {
                 try (MajordomoBroker broker = new MajordomoBroker(
                         BrokerConfig.builder().bind("tcp://127.0.0.1:*").build()).start()) {
                     String endpoint = broker.endpoints().get(0);
-                    List<MajordomoWorker> workers = startEchoWorkers(endpoint, workerCount, mode);
+                    List<MajordomoWorker> workers = startEchoWorkers(endpoint, SERVICE, workerCount, mode);
                     try {
                         awaitWorkers(broker, workerCount);
                         measureWith(options, endpoint, workerCount, mode, baselines, report);
@@ -88,10 +88,11 @@ final class MajordomoScenario {
         return message;
     }
 
-    private static List<MajordomoWorker> startEchoWorkers(String endpoint, int count, HandlerMode mode) {
+    /** Starts {@code count} echo workers for {@code service}; the caller closes them. */
+    static List<MajordomoWorker> startEchoWorkers(String endpoint, String service, int count, HandlerMode mode) {
         List<MajordomoWorker> workers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            WorkerConfig config = WorkerConfig.builder(SERVICE).connect(endpoint)
+            WorkerConfig config = WorkerConfig.builder(service).connect(endpoint)
                     .inlineHandler(mode == HandlerMode.INLINE).build();
             workers.add(new MajordomoWorker(config, request -> request).start());
         }

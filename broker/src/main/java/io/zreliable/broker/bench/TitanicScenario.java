@@ -4,8 +4,6 @@ import io.zreliable.common.RetryPolicy;
 import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
 import io.zreliable.majordomo.MajordomoClient;
-import io.zreliable.majordomo.MajordomoWorker;
-import io.zreliable.majordomo.WorkerConfig;
 import io.zreliable.titanic.Titanic;
 import io.zreliable.titanic.TitanicClient;
 import io.zreliable.titanic.TitanicConfig;
@@ -90,12 +88,8 @@ final class TitanicScenario {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             int workersBefore = broker.stats().workers();
-            for (int i = 0; i < count; i++) {
-                MajordomoWorker worker = new MajordomoWorker(WorkerConfig.builder(CEILING_SERVICE).connect(endpoint)
-                        .inlineHandler(true).build(), request -> request);
-                resources.add(worker);
-                worker.start();
-            }
+            resources.addAll(MajordomoScenario.startEchoWorkers(endpoint, CEILING_SERVICE, count,
+                    MajordomoScenario.HandlerMode.INLINE));
             MajordomoScenario.awaitWorkers(broker, workersBefore + count);
             List<SyncLoad.RoundTrip> roundTrips = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
