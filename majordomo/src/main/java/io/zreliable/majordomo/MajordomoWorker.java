@@ -4,6 +4,7 @@ import io.zreliable.common.Backoff;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
+import io.zreliable.common.Futures;
 import io.zreliable.common.Liveness;
 import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.MessageReader;
@@ -278,7 +279,7 @@ public final class MajordomoWorker implements AutoCloseable {
 
     /** What the reactor thread must do with a handler's outcome: send the reply, or register again after a failure. */
     private Runnable outcome(int requestGeneration, byte[] client, ZMsg reply, Throwable error) {
-        Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable failure = Futures.cause(error);
         if (failure == null && (reply == null || reply.isEmpty())) {
             failure = new IllegalStateException("handler returned no reply frames");
         }

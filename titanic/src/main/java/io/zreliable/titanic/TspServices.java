@@ -2,13 +2,13 @@ package io.zreliable.titanic;
 
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.Frames;
+import io.zreliable.common.Futures;
 import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.MessageReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -147,8 +147,7 @@ final class TspServices {
      */
     private <T> CompletableFuture<ZMsg> answer(CompletableFuture<T> operation, Function<T, ZMsg> reply) {
         return operation.orTimeout(storeTimeoutMillis, TimeUnit.MILLISECONDS).handle((result, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = Futures.cause(error);
             if (cause == null) {
                 try {
                     return reply.apply(result);
