@@ -21,10 +21,10 @@ import org.mapdb.Serializer;
  * <p>Opened as a plain MapDB {@code StoreDirect} on memory-mapped files, without MapDB's transactions: MapDB 3.1.0
  * never replays its write-ahead log on open, so the log bought no crash safety, yet it created, re-read, fsync'd and
  * deleted a log file on every commit. Writes go straight into the file; {@link #commit()} stamps the header
- * checksum and forces the file to disk with one fsync of its own: MapDB's sync would msync every 1 MB slice of the
- * mapping, so a commit would cost one disk flush per megabyte of store (measured: 3 to 6 per batch on a small store,
- * more as it grows), while one fsync of the file writes back every page dirtied through the mapping. Between a replica's first write of a batch and its commit the replica is
- * torn if the process dies, so the writer names it in the {@link CommitMarker} before that first write, and the
+ * checksum and forces the file to disk with one fdatasync of its own: MapDB's sync would msync every 1 MB slice of
+ * the mapping, so a commit would cost one disk flush per megabyte of store (measured: 3 to 6 per batch on a small
+ * store, more as it grows), while one fdatasync of the file writes back every page dirtied through the mapping.
+ * Between a replica's first write of a batch and its commit the replica is torn if the process dies, so the writer names it in the {@link CommitMarker} before that first write, and the
  * other replica, complete, repairs it on open. Mapped buffers are unmapped on close (MapDB's cleaner hack, which
  * uses {@code sun.misc.Unsafe.invokeCleaner} on Java 9+) so that compaction and repair can replace the file at
  * once; growth pre-fills the new space with zeros, so a full disk is an I/O error, not a SIGBUS.
@@ -36,7 +36,7 @@ final class Replica implements AutoCloseable {
 
     private final Path file;
     private final DB db;
-    /** The file's own descriptor, for the one fsync per commit. */
+    /** The file's own descriptor, for the one fdatasync per commit. */
     private final FileChannel syncChannel;
     private final BTreeMap<String, byte[]> requests;
     private final BTreeMap<Long, String> pending;
