@@ -24,10 +24,11 @@ import org.mapdb.Serializer;
  * checksum and forces the file to disk with one fdatasync of its own: MapDB's sync would msync every 1 MB slice of
  * the mapping, so a commit would cost one disk flush per megabyte of store (measured: 3 to 6 per batch on a small
  * store, more as it grows), while one fdatasync of the file writes back every page dirtied through the mapping.
- * Between a replica's first write of a batch and its commit the replica is torn if the process dies, so the writer names it in the {@link CommitMarker} before that first write, and the
- * other replica, complete, repairs it on open. Mapped buffers are unmapped on close (MapDB's cleaner hack, which
- * uses {@code sun.misc.Unsafe.invokeCleaner} on Java 9+) so that compaction and repair can replace the file at
- * once; growth pre-fills the new space with zeros, so a full disk is an I/O error, not a SIGBUS.
+ * Between a replica's first write of a batch and its commit the replica is torn if the process dies, so the
+ * writer names it in the {@link CommitMarker} before that first write, and the other replica, complete, repairs it
+ * on open. Mapped buffers are unmapped on close (MapDB's cleaner hack, which uses
+ * {@code sun.misc.Unsafe.invokeCleaner} on Java 9+) so that compaction and repair can replace the file at once;
+ * growth pre-fills the new space with zeros, so a full disk is an I/O error, not a SIGBUS.
  */
 final class Replica implements AutoCloseable {
     /** What a full scan of a replica found; used to pick and trust a replica on open. */
