@@ -56,15 +56,15 @@ class BenchCommandTest {
         for (String handler : List.of("inline", "thread")) {
             String sync = lines.get(row++);
             String async = lines.get(row++);
-            assertTrue(sync.startsWith("BENCH majordomo-sync workers=1 handler=" + handler + " in_flight=1 size=16 rps="),
-                    sync);
+            assertTrue(sync.startsWith("BENCH majordomo-sync workers=1 handler=" + handler
+                    + " in_flight=1 size=16 rps="), sync);
             assertTrue(async.startsWith("BENCH majordomo-async workers=1 handler=" + handler
                     + " in_flight=8 size=16 rps="), async);
             for (String line : List.of(sync, async)) {
                 Matcher rps = RPS.matcher(line);
                 assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "requests were served: " + line);
-                assertTrue(line.matches(".* baseline_rps=\\d+ ratio=[0-9.]+ baseline_p50_us=[0-9.]+ p50_ratio=[0-9.]+.*"),
-                        line);
+                assertTrue(line.matches(".* baseline_rps=\\d+ ratio=[0-9.]+ baseline_p50_us=[0-9.]+"
+                        + " p50_ratio=[0-9.]+.*"), line);
             }
             assertTrue(async.matches(".* ceiling_rps=\\d+ ceiling_ratio=[0-9.]+"), async);
         }
