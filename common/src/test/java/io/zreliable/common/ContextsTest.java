@@ -1,0 +1,61 @@
+package io.zreliable.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+class ContextsTest {
+    @AfterEach
+    void restoreTheDefault() {
+        Contexts.onFatal(Contexts.EXIT);
+    }
+
+    @Test
+    void theDefaultDecisionIsToExitWithStatusOne() {
+        assertSame(Contexts.EXIT, Contexts.fatalHandler());
+        assertEquals(1, Contexts.EXIT_FATAL);
+    }
+
+    /**
+     * Without the guard, JeroMQ 0.6.0's engine throws inside the I/O thread and the socket goes deaf; the context
+     * reports it to the fatal handler, so the server is never alive and deaf unnoticed. (The broken context is left
+     * open on purpose: closing it waits for the stuck engine.)
+     */
+    @Test
+    void anUnguardedEngineFailureReachesTheFatalHandler() throws Exception {
+        CompletableFuture<Throwable> reported = new CompletableFuture<>();
+        Contexts.onFatal((thread, error) -> reported.complete(error));
+        long before = Contexts.fatalErrors();
+        ZContext context = Contexts.create();
+        ZMQ.Socket unguarded = context.createSocket(SocketType.ROUTER);
+        unguarded.bind("tcp://127.0.0.1:*");
+        ZmtpAttack.send(ZmtpAttack.port(unguarded.getLastEndpoint()),
+                ZmtpAttack.handshakePacket("NULL", ZmtpAttack.SIZE_MINUS_ONE), 200);
+        Throwable error = reported.get(10, TimeUnit.SECONDS);
+        assertNotNull(error);
+        assertTrue(error instanceof NegativeArraySizeException, error.toString());
+        assertEquals(before + 1, Contexts.fatalErrors());
+    }
+
+    @Test
+    void anErrorEndingAReactorLoopReachesTheFatalHandler() throws Exception {
+        CompletableFuture<Throwable> reported = new CompletableFuture<>();
+        Contexts.onFatal((thread, error) -> reported.complete(error));
+        try (Reactor reactor = new Reactor(Clock.system())) {
+            reactor.execute(() -> {
+                throw new StackOverflowError("test");
+            });
+            reactor.start("test-reactor");
+            assertTrue(reported.get(10, TimeUnit.SECONDS) instanceof StackOverflowError);
+        }
+    }
+}
