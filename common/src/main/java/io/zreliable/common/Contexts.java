@@ -1,5 +1,6 @@
 package io.zreliable.common;
 
+import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -18,8 +19,10 @@ import org.zeromq.ZContext;
  * through its input and the sockets it served stay deaf (this is what the decoder bug of CVE-2019-6250 does). Both go
  * to the {@linkplain #fatalHandler() fatal handler}, whose default logs at ERROR and exits the process with status 1,
  * so that a supervisor restarts a server rather than leaving it alive and deaf. An application that rebuilds its
- * components itself installs its own handler with {@link #onFatal}. Selector hiccups JeroMQ recovers from itself
- * (a key cancelled or a channel closed under it) are only logged, rate-limited.
+ * components itself installs its own handler with {@link #onFatal}. Two kinds of report are not fatal and are only
+ * logged, rate-limited: selector hiccups JeroMQ recovers from (a key cancelled or a channel closed under it), and
+ * I/O errors setting up one TCP connection (a peer that resets it at once; JeroMQ wraps the {@link IOException}),
+ * which cost that connection only. Treating those as fatal would let anyone stop a server with a reset.
  *
  * <p>Our own reactor threads report an uncaught error through {@link #fatal} too.
  */
@@ -78,7 +81,7 @@ public final class Contexts {
 
     private static void onNotification(Thread thread, Throwable error) {
         if (error instanceof CancelledKeyException || error instanceof ClosedSelectorException
-                || error instanceof ClosedChannelException) {
+                || error instanceof ClosedChannelException || error.getCause() instanceof IOException) {
             HICCUPS.warn("JeroMQ thread {} recovered from {}", thread.getName(), error.toString());
             return;
         }

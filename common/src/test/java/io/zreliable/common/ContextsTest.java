@@ -46,6 +46,29 @@ class ContextsTest {
         assertEquals(before + 1, Contexts.fatalErrors());
     }
 
+    /** Peers that reset their connection at once cost only that connection, never the process. */
+    @Test
+    void connectionsResetAtOnceAreNotFatal() throws Exception {
+        CompletableFuture<Throwable> reported = new CompletableFuture<>();
+        Contexts.onFatal((thread, error) -> reported.complete(error));
+        try (ZContext server = Contexts.create(); ZContext client = Contexts.create()) {
+            ZMQ.Socket router = Sockets.create(server, SocketType.ROUTER);
+            router.bind("tcp://127.0.0.1:*");
+            int port = ZmtpAttack.port(router.getLastEndpoint());
+            for (int i = 0; i < 200; i++) {
+                try (java.net.Socket reset = new java.net.Socket("127.0.0.1", port)) {
+                    reset.setSoLinger(true, 0); // close sends RST
+                }
+            }
+            ZMQ.Socket dealer = Sockets.create(client, SocketType.DEALER);
+            dealer.connect(router.getLastEndpoint());
+            dealer.send("ping");
+            router.setReceiveTimeOut(10_000);
+            assertNotNull(router.recv(), "still serving");
+            assertTrue(!reported.isDone(), "no fatal report: " + reported.getNow(null));
+        }
+    }
+
     @Test
     void anErrorEndingAReactorLoopReachesTheFatalHandler() throws Exception {
         CompletableFuture<Throwable> reported = new CompletableFuture<>();
