@@ -83,6 +83,18 @@ public final class ZmtpAttack {
         return out.toByteArray();
     }
 
+    /**
+     * A subscription to a topic of {@code topicLength} zero bytes, as a SUB peer sends it after the handshake (one
+     * message frame: 0x01 then the topic). Written raw: a JeroMQ SUB of our own would overflow its own trie first.
+     */
+    public static byte[] subscription(int topicLength) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(longFrameHeader(0, topicLength + 1L));
+        out.write(1);
+        out.writeBytes(new byte[topicLength]);
+        return out.toByteArray();
+    }
+
     /** A random greeting: signature kept or broken, any version, mechanism, role and filler. */
     public static byte[] randomGreeting(Random random) {
         byte[] greeting = greeting(new String[] {"NULL", "CURVE", "PLAIN", "GSSAPI", "XXXX"}[random.nextInt(5)]);
