@@ -1,15 +1,10 @@
 package io.zreliable.binarystar;
 
-import static io.zreliable.binarystar.TestSupport.HEARTBEAT_MS;
-import static io.zreliable.binarystar.TestSupport.await;
-import static io.zreliable.binarystar.TestSupport.endpoint;
-import static io.zreliable.binarystar.TestSupport.freePort;
 import static io.zreliable.binarystar.TestSupport.requestOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zreliable.common.FrameFuzzer;
 import io.zreliable.common.ZmtpAttack;
 import java.time.Duration;
 import java.util.List;
@@ -28,19 +23,9 @@ class BinaryStarHostileTest extends SocketTest {
 
     @Test
     void aLongSubscriptionAndTheCrashPacketLeaveThePrimaryServing() throws Exception {
-        ZMQ.Socket fakeBackup = ctx.createSocket(SocketType.PUB);
-        fakeBackup.setLinger(0);
-        String fakeEndpoint = endpoint(fakeBackup.bindToRandomPort("tcp://127.0.0.1"));
-        BinaryStar primary = track(new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.PRIMARY)
-                .local(endpoint(freePort())).peer(fakeEndpoint).heartbeatMillis(HEARTBEAT_MS).build()));
-        String voter = primary.voter(endpoint(freePort()), SocketType.ROUTER, TestSupport::echo);
-        primary.start();
-        List<byte[]> backupState = List.of(Integer.toString(BstarProtocol.STATE_BACKUP).getBytes());
-        await("the primary active", () -> {
-            FrameFuzzer.send(fakeBackup, backupState);
-            return primary.state() == BstarState.ACTIVE;
-        });
-
+        ActivePrimary active = activePrimary();
+        BinaryStar primary = active.primary();
+        String voter = active.voter();
         assertTrue(ZmtpAttack.sendAfterPlainHandshake(ZmtpAttack.port(primary.localEndpoint()), "SUB",
                 ZmtpAttack.subscription(200_000), 5_000), "the primary drops the connection of the long subscription");
         for (String port : List.of(primary.localEndpoint(), voter)) {
@@ -54,7 +39,7 @@ class BinaryStarHostileTest extends SocketTest {
         guidePeer.subscribe(ZMQ.SUBSCRIPTION_ALL);
         guidePeer.setReceiveTimeOut((int) ANSWER.toMillis());
         guidePeer.connect(primary.localEndpoint());
-        FrameFuzzer.send(fakeBackup, backupState);
+        active.sendBackupState();
         assertEquals(Integer.toString(BstarProtocol.STATE_ACTIVE), guidePeer.recvStr(), "the state still flows");
         assertEquals("after", requestOnce(ctx, voter, "after", ANSWER));
         assertEquals(BstarState.ACTIVE, primary.state());

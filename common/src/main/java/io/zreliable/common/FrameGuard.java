@@ -67,8 +67,9 @@ public final class FrameGuard {
                 return new Msg(size);
             }
             refused.increment();
-            warnings.warn("{} {}: refused a frame of impossible size {} (limit {} bytes): a hostile or broken peer; "
-                    + "{} refused so far", component, socketName, size, maxFrameBytes, refused.sum());
+            warnings.warn("{} {}: refused a frame of size {} as JeroMQ reads it (negative or over the {}-byte limit): "
+                    + "a hostile or broken peer; {} refused so far", component, socketName, size, maxFrameBytes,
+                    refused.sum());
             return new Msg();
         };
     }

@@ -58,6 +58,11 @@ public final class ZapAuthenticator implements AutoCloseable {
         return allowList.refused.sum();
     }
 
+    /** Refusal lines not printed because the rate limit was reached (each refusal is still counted). */
+    public long suppressedWarnings() {
+        return allowList.warnings.suppressed();
+    }
+
     @Override
     public void close() {
         auth.close();

@@ -30,8 +30,7 @@ class FrameGuardTest {
     void theCrashPacketIsRefusedInThePlainHandshakeAndThePeerIsServed() throws Exception {
         FrameGuard guard = new FrameGuard("test");
         try (ZContext server = Contexts.create(); ZContext client = Contexts.create()) {
-            ZMQ.Socket router = Sockets.create(server, SocketType.ROUTER, guard, LIMIT);
-            router.bind("tcp://127.0.0.1:*");
+            ZMQ.Socket router = boundRouter(server, guard);
             int port = ZmtpAttack.port(router.getLastEndpoint());
             for (int i = 1; i <= 3; i++) {
                 boolean closed = ZmtpAttack.send(port, ZmtpAttack.handshakePacket("NULL", ZmtpAttack.SIZE_MINUS_ONE),
@@ -68,8 +67,7 @@ class FrameGuardTest {
     void the256MebibyteCousinAllocatesNothing() throws Exception {
         FrameGuard guard = new FrameGuard("test");
         try (ZContext server = Contexts.create(); ZContext client = Contexts.create()) {
-            ZMQ.Socket router = Sockets.create(server, SocketType.ROUTER, guard, LIMIT);
-            router.bind("tcp://127.0.0.1:*");
+            ZMQ.Socket router = boundRouter(server, guard);
             int port = ZmtpAttack.port(router.getLastEndpoint());
             Runtime runtime = Runtime.getRuntime();
             for (int i = 0; i < 8; i++) {
@@ -91,9 +89,7 @@ class FrameGuardTest {
     void afterThePlainHandshakeTheFrameArrivesEmptyAndIsCounted() throws Exception {
         FrameGuard guard = new FrameGuard("test");
         try (ZContext server = Contexts.create(); ZContext client = Contexts.create()) {
-            ZMQ.Socket router = Sockets.create(server, SocketType.ROUTER, guard, LIMIT);
-            router.setReceiveTimeOut((int) DEADLINE.toMillis());
-            router.bind("tcp://127.0.0.1:*");
+            ZMQ.Socket router = boundRouter(server, guard);
             ByteArrayOutputStream stream = new ByteArrayOutputStream();
             stream.writeBytes(ZmtpAttack.longFrameHeader(0, ZmtpAttack.SIZE_MINUS_ONE));
             stream.writeBytes(new byte[] {0, 2, 'h', 'i'}); // then a well-formed frame "hi"
@@ -118,6 +114,13 @@ class FrameGuardTest {
             assertEquals(4096, socket.getMaxMsgSize());
             assertEquals(Sockets.DEFAULT_MAX_FRAME_BYTES, Sockets.create(context, SocketType.DEALER).getMaxMsgSize());
         }
+    }
+
+    private static ZMQ.Socket boundRouter(ZContext context, FrameGuard guard) {
+        ZMQ.Socket router = Sockets.create(context, SocketType.ROUTER, guard, LIMIT);
+        router.setReceiveTimeOut((int) DEADLINE.toMillis());
+        router.bind("tcp://127.0.0.1:*");
+        return router;
     }
 
     private static void assertServes(ZMQ.Socket router, ZMQ.Socket peer) {

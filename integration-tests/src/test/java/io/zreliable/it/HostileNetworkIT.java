@@ -40,6 +40,8 @@ class HostileNetworkIT {
     private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final int HALF_OPEN = 2_000;
     private static final int RANDOM_STREAMS = 150;
+    /** How long a random stream's connection stays open for the server to react (it often drops it sooner). */
+    private static final int LINGER_MILLIS = 50;
     private static final RetryPolicy PROBE_BUDGET = RetryPolicy.builder().timeoutMillis(2500).attempts(4).build();
 
     private final Path jar = Path.of(System.getProperty("zreliable.jar"));
@@ -165,7 +167,7 @@ class HostileNetworkIT {
         assertTrue(prober.answered() >= 3, "the probe ran during the attacks: " + prober.answered() + context);
         for (ZReliableDaemon server : servers) {
             assertTrue(server.isAlive(), "the server is alive" + context + "\n" + server.output());
-            assertTrue(server.output().contains("refused a frame of impossible size"),
+            assertTrue(server.output().contains("refused a frame of size"),
                     "the refusal was logged at WARN" + context + "\n" + server.output());
             assertFalse(server.output().contains(" ERROR "), "no thread failed" + context + "\n" + server.output());
         }
@@ -190,12 +192,12 @@ class HostileNetworkIT {
             try {
                 switch (i % 4) {
                     case 0 -> ZmtpAttack.send(port, concat(ZmtpAttack.randomGreeting(random), bytes(random, 512)),
-                            200);
-                    case 1 -> ZmtpAttack.sendAfterPlainHandshake(port, "DEALER", randomFrames(random), 200);
+                            LINGER_MILLIS);
+                    case 1 -> ZmtpAttack.sendAfterPlainHandshake(port, "DEALER", randomFrames(random), LINGER_MILLIS);
                     case 2 -> ZmtpAttack.sendAfterPlainHandshake(port, "DEALER",
                             ZmtpAttack.longFrameHeader(random.nextInt(2), (1L << 21) + random.nextInt(1 << 30)),
-                            200);
-                    default -> ZmtpAttack.send(port, bytes(random, 4096), 200);
+                            LINGER_MILLIS);
+                    default -> ZmtpAttack.send(port, bytes(random, 4096), LINGER_MILLIS);
                 }
             } catch (IOException e) {
                 // the server dropped us mid-way (e.g. a CURVE server refusing NULL): what it should do
