@@ -154,8 +154,12 @@ public final class ZmtpAttack {
             int flags = in.readUnsignedByte();
             long size = (flags & FLAG_LONG) != 0 ? in.readLong() : in.readUnsignedByte();
             in.readFully(new byte[(int) size]);
-            out.write(data);
-            out.flush();
+            try {
+                out.write(data);
+                out.flush();
+            } catch (IOException e) {
+                return true; // the server dropped us before taking it all (a frame over its limit, say)
+            }
             socket.setSoTimeout(lingerMillis);
             try {
                 while (in.read(new byte[4096]) >= 0) {
