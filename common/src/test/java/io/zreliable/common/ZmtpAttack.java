@@ -23,6 +23,8 @@ public final class ZmtpAttack {
     /** ZMTP frame flags: the 8-byte size flag and the command flag. */
     public static final int FLAG_LONG = 0x02;
     public static final int FLAG_COMMAND = 0x04;
+    /** How long {@link #sendAfterPlainHandshake} waits for the server's greeting and READY. */
+    private static final int HANDSHAKE_MILLIS = 3_000;
 
     private ZmtpAttack() {
     }
@@ -144,7 +146,7 @@ public final class ZmtpAttack {
             throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(HANDSHAKE_MILLIS);
             OutputStream out = socket.getOutputStream();
             out.write(greeting("NULL"));
             out.write(readyCommand(socketType));
