@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -26,15 +28,19 @@ class FrameGuardTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theCrashPacketIsRefusedInThePlainHandshakeAndThePeerIsServed() throws Exception {
+    /**
+     * The packet, and its cousin (negative as a long, 256 MiB as an int: eight of them took a queue from 75 MB to
+     * 2 GB resident), three times each: every connection is dropped without an allocation, and a peer is served.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {ZmtpAttack.SIZE_MINUS_ONE, ZmtpAttack.SIZE_256_MIB_AS_INT})
+    void theCrashPacketIsRefusedInThePlainHandshakeAndThePeerIsServed(long size) throws Exception {
         FrameGuard guard = new FrameGuard("test");
         try (ZContext server = Contexts.create(); ZContext client = Contexts.create()) {
             ZMQ.Socket router = boundRouter(server, guard);
             int port = ZmtpAttack.port(router.getLastEndpoint());
             for (int i = 1; i <= 3; i++) {
-                boolean closed = ZmtpAttack.send(port, ZmtpAttack.handshakePacket("NULL", ZmtpAttack.SIZE_MINUS_ONE),
-                        10_000);
+                boolean closed = ZmtpAttack.send(port, ZmtpAttack.handshakePacket("NULL", size), 10_000);
                 assertTrue(closed, "the server drops the connection of packet " + i);
                 assertEquals(i, guard.refused());
             }
@@ -59,25 +65,6 @@ class FrameGuardTest {
             assertEquals(2, guard.refused());
             assertServes(router, Sockets.create(client, SocketType.DEALER, keys.client("good")));
             assertEquals(0, zap.refused(), "the packets never got as far as authentication");
-        }
-    }
-
-    /** The cousin: negative as a long, 256 MiB as an int; refused without allocating. */
-    @Test
-    void the256MebibyteCousinAllocatesNothing() throws Exception {
-        FrameGuard guard = new FrameGuard("test");
-        try (ZContext server = Contexts.create(); ZContext client = Contexts.create()) {
-            ZMQ.Socket router = boundRouter(server, guard);
-            int port = ZmtpAttack.port(router.getLastEndpoint());
-            Runtime runtime = Runtime.getRuntime();
-            for (int i = 0; i < 8; i++) {
-                assertTrue(ZmtpAttack.send(port,
-                        ZmtpAttack.handshakePacket("NULL", ZmtpAttack.SIZE_256_MIB_AS_INT), 10_000));
-            }
-            assertEquals(8, guard.refused());
-            assertTrue(runtime.totalMemory() < runtime.maxMemory() || runtime.maxMemory() < 8L << 28,
-                    "eight 256 MiB buffers were not allocated");
-            assertServes(router, Sockets.create(client, SocketType.DEALER));
         }
     }
 
