@@ -1,8 +1,10 @@
 package io.zreliable.lazypirate;
 
 import io.zreliable.common.Clock;
+import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.Endpoints;
+import io.zreliable.common.FrameGuard;
 import io.zreliable.common.Frames;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Reactor;
@@ -62,10 +64,12 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     private final HeartbeatConfig heartbeat;
     /** Frames up to this much over {@code maxRequestBytes} are read (and counted when dropped); larger ones refused. */
     static final long FRAME_SLACK_BYTES = 64 * 1024;
-    /** JeroMQ's "no limit" for ZMQ_MAXMSGSIZE. */
-    private static final long NO_LIMIT = -1;
+    /** Largest reply frame a worker may send unless the builder says otherwise. */
+    public static final long DEFAULT_MAX_REPLY_BYTES = Sockets.DEFAULT_MAX_FRAME_BYTES;
 
     private final long maxRequestBytes;
+    private final long maxReplyBytes;
+    private final FrameGuard guard = new FrameGuard("ppqueue");
     private final ZContext context;
     private final boolean ownsContext;
     private final Reactor reactor;
@@ -90,6 +94,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         this.backendEndpoint = Endpoints.require(builder.backend, "backend endpoint");
         this.heartbeat = Require.notNull(builder.heartbeat, "heartbeat config");
         this.maxRequestBytes = Require.positive(builder.maxRequestBytes, "maximum request size (bytes)");
+        this.maxReplyBytes = Require.positive(builder.maxReplyBytes, "maximum reply size (bytes)");
         int maxWorkers = Require.inRange(builder.maxWorkers, 1, 1_000_000, "maximum workers");
         int maxBacklog = Require.inRange(builder.maxBacklog, 0, 10_000_000, "maximum request backlog");
         long maxBacklogAge = Require.positive(builder.maxBacklogAge, "maximum backlog wait").toMillis();
@@ -98,7 +103,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         this.backlog = new RequestBacklog(maxBacklog, maxBacklogAge, clock, drops);
         this.pool = new WorkerPool(reactor, heartbeat.expiry().toMillis(), maxWorkers, this::onWorkerExpired);
         this.ownsContext = builder.context == null;
-        this.context = ownsContext ? new ZContext() : builder.context;
+        this.context = ownsContext ? Contexts.create() : builder.context;
     }
 
     public static Builder builder() {
@@ -115,7 +120,8 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             // allocated (JeroMQ drops the connection), so no peer can make the queue allocate an arbitrary frame;
             // requests just over the limit are still read, dropped and counted ("oversized request").
             frontend = bind(frontendEndpoint, maxRequestBytes + FRAME_SLACK_BYTES);
-            backend = bind(backendEndpoint, NO_LIMIT);
+            // Workers are not trusted with memory either: anyone can connect to the backend.
+            backend = bind(backendEndpoint, maxReplyBytes);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -186,8 +192,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     }
 
     private ZMQ.Socket bind(String endpoint, long maxFrameBytes) {
-        ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER);
-        socket.setMaxMsgSize(maxFrameBytes);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER, guard, maxFrameBytes);
         socket.bind(endpoint);
         return socket;
     }
@@ -319,7 +324,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
 
     private QueueStats snapshot() {
         return new QueueStats(pool.size(), pool.idleCount(), backlog.size(), requestsReceived, requestsDispatched,
-                repliesForwarded, workersExpired, workersDisconnected, drops.snapshot());
+                repliesForwarded, workersExpired, workersDisconnected, drops.snapshot(), guard.refused());
     }
 
     /** Settings of a {@link ParanoidPirateQueue}; {@link #build()} validates them. */
@@ -331,6 +336,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         private Duration maxBacklogAge = Duration.ofSeconds(10);
         private int maxWorkers = 10_000;
         private long maxRequestBytes = 1024L * 1024L;
+        private long maxReplyBytes = DEFAULT_MAX_REPLY_BYTES;
         private ZContext context;
         private Clock clock = Clock.system();
 
@@ -383,6 +389,12 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         }
 
         /** A context to create sockets in, left open on close. Default: the queue's own. */
+        /** Largest reply frame a worker may send (default 16 MiB); a larger one drops that worker's connection. */
+        public Builder maxReplyBytes(long maxReplyBytes) {
+            this.maxReplyBytes = maxReplyBytes;
+            return this;
+        }
+
         public Builder context(ZContext context) {
             this.context = context;
             return this;
