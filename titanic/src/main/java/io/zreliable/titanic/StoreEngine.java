@@ -60,6 +60,7 @@ final class StoreEngine implements Runnable {
     private volatile boolean spaceLow;
     private volatile boolean writeFailing;
     private volatile long usableBytes = Long.MAX_VALUE;
+    private long usableAtFailure;
     /** Checkpoint thread only: what the checkpoint file says. */
     private CheckpointFile.Content checkpoint;
     // Writer thread only:
@@ -70,6 +71,9 @@ final class StoreEngine implements Runnable {
     private long checkpointed;
     private long lastCheckpointNanos = System.nanoTime();
     private boolean checkpointFailing;
+    /** A checkpoint failed: the state file may be torn, so it is rebuilt from the journal before the next one. */
+    private boolean stateBroken;
+    private boolean rebuildFailing;
     private boolean replicated;
     private boolean preparing;
     private boolean sizeAlarmRaised;
@@ -84,6 +88,7 @@ final class StoreEngine implements Runnable {
         this.current = opened.overlay();
         this.checkpoint = opened.checkpoint();
         this.checkpointed = opened.checkpoint().applied();
+        this.stateBroken = opened.state() == null;
         this.queue = queue;
         this.checkpointThread = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "titanic-checkpoint");
@@ -133,7 +138,8 @@ final class StoreEngine implements Runnable {
     }
 
     long diskBytes() {
-        return journal.totalBytes() + state.fileSize();
+        StateFile file = state;
+        return journal.totalBytes() + (file == null ? 0 : file.fileSize());
     }
 
     /** False while new requests are refused for lack of disk space or because the journal cannot be written. */
@@ -179,7 +185,7 @@ final class StoreEngine implements Runnable {
     void closeFiles() {
         try {
             awaitCheckpointThread();
-            if (!current.isEmpty() || sealed != null) {
+            if (!stateBroken && (!current.isEmpty() || sealed != null)) {
                 startCheckpoint();
                 awaitCheckpointThread();
             }
@@ -193,7 +199,9 @@ final class StoreEngine implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        state.close();
+        if (state != null) {
+            state.close();
+        }
         journal.close();
     }
 
@@ -327,9 +335,6 @@ final class StoreEngine implements Runnable {
             return new TitanicStoreFullException(dir, "the disk has " + usableBytes + " bytes free, below the "
                     + "reserve of " + config.diskReserveBytes() + " bytes kept for replies and closes");
         }
-        if (writeFailing) {
-            return new TitanicStoreFullException(dir, "the journal cannot be written (see the error logged)");
-        }
         if (count >= config.maxEntries()) {
             return full("store holds " + count + " requests, the limit");
         }
@@ -350,6 +355,7 @@ final class StoreEngine implements Runnable {
     }
 
     private void writeFailed(TitanicStoreException e) {
+        usableAtFailure = usableBytes;
         if (!writeFailing) {
             writeFailing = true;
             LOG.error("Titanic store cannot write its journal: {}; new requests get 500, stored ones stay "
@@ -383,6 +389,9 @@ final class StoreEngine implements Runnable {
             LOG.info("Titanic store has {} bytes free again; taking new requests", usableBytes);
         }
         spaceLow = low;
+        if (writeFailing && usableBytes > usableAtFailure + 64 * 1024) {
+            writeFailing = false; // space was freed: let the next write try (it reports again if it fails)
+        }
     }
 
     private long appendReplicated(List<JournalRecord> records) {
@@ -448,9 +457,13 @@ final class StoreEngine implements Runnable {
         if (change != null && change.type() == wanted) {
             return change.value();
         }
+        StateFile file = state;
+        if (file == null) {
+            return journal.read(entry.location).value(); // being rebuilt: the journal serves everything meanwhile
+        }
         String problem;
         try {
-            byte[] value = entry.done ? state.reply(uuid) : state.request(uuid);
+            byte[] value = entry.done ? file.reply(uuid) : file.request(uuid);
             if (value != null && FrameCodec.seq(value) == entry.seq) {
                 return value;
             }
@@ -499,7 +512,12 @@ final class StoreEngine implements Runnable {
     }
 
     private void housekeeping(boolean force) {
-        if (checkpointInFlight == null) {
+        if (stateBroken) {
+            if (System.nanoTime() - lastCheckpointNanos >= TimeUnit.MILLISECONDS.toNanos(
+                    config.checkpointIntervalMillis())) {
+                rebuildStateFile();
+            }
+        } else if (checkpointInFlight == null) {
             long sinceLast = System.nanoTime() - lastCheckpointNanos;
             boolean due = current.bytes() >= config.checkpointBytes()
                     || (sinceLast >= TimeUnit.MILLISECONDS.toNanos(config.checkpointIntervalMillis())
@@ -557,10 +575,11 @@ final class StoreEngine implements Runnable {
     private void checkpointDone(Overlay batch, long upTo, Throwable error) {
         checkpointInFlight = null;
         if (error != null) {
+            stateBroken = true;
             if (!checkpointFailing) {
                 checkpointFailing = true;
                 LOG.error("Titanic checkpoint failed: {}; the journal holds everything, retrying",
-                        io.zreliable.common.Futures.cause(error).getMessage());
+                        io.zreliable.common.Futures.cause(error).toString());
             }
             return;
         }
@@ -656,8 +675,66 @@ final class StoreEngine implements Runnable {
         runTasks();
     }
 
+    /**
+     * After a failed checkpoint: deletes the state file, which may be torn (freeing its space), and writes a new
+     * one from the journal and the overlays, never from the old file. Until that succeeds reads are served from the
+     * journal; the checkpoint file still says APPLYING, so a crash meanwhile rebuilds on open.
+     */
+    private void rebuildStateFile() {
+        awaitCheckpointThread();
+        lastCheckpointNanos = System.nanoTime();
+        Path file = dir.resolve(StateFile.FILE_NAME);
+        if (state != null) {
+            state.close();
+            state = null;
+        }
+        StateFile fresh = null;
+        try {
+            Files.deleteIfExists(file);
+            fresh = StateFile.create(file);
+            for (Map.Entry<String, LiveIndex.Entry> e : live.entries().entrySet()) {
+                LiveIndex.Entry entry = e.getValue();
+                JournalRecord.Type type = entry.done ? JournalRecord.Type.REPLY : JournalRecord.Type.REQUEST;
+                fresh.put(e.getKey(), new Overlay.Change(type, entry.seq, journal.read(entry.location).value()));
+            }
+            long upTo = journal.lastIndex();
+            fresh.apply(Map.of(), upTo);
+            fresh.commit();
+            CompletableFuture.runAsync(() -> {
+                checkpoint = new CheckpointFile.Content(CheckpointFile.State.CLEAN, upTo, checkpoint.journalStart());
+                CheckpointFile.write(dir, checkpoint);
+            }, checkpointThread).get(5, TimeUnit.MINUTES);
+            state = fresh;
+            sealed = null;
+            current = new Overlay();
+            checkpointed = upTo;
+            stateBroken = false;
+            checkpointFailing = false;
+            rebuildFailing = false;
+            LOG.info("Titanic state file {} rebuilt from the journal; checkpoints resume", file);
+        } catch (Exception e) {
+            if (fresh != null) {
+                fresh.close();
+            }
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // retried with the next rebuild
+            }
+            if (!rebuildFailing) {
+                rebuildFailing = true;
+                LOG.warn("Titanic could not rebuild the state file yet ({}); serving from the journal and retrying "
+                        + "every {} ms", e.toString(), config.checkpointIntervalMillis());
+            }
+        }
+    }
+
     /** Checkpoint, retire every covered segment, rewrite the state file with only its live data. */
     private long compactNow() {
+        if (stateBroken) {
+            throw new TitanicStoreException(dir, "cannot compact now: the state file is being rebuilt after a "
+                    + "failed checkpoint");
+        }
         long before = diskBytes();
         awaitCheckpointThread();
         journal.rotate();

@@ -19,6 +19,7 @@ final class StoreOpener {
     /** Files of the earlier two-replica store, which this version does not read. */
     private static final String[] OLD_FORMAT = {"titanic-a.db", "titanic-b.db", "titanic.marker"};
 
+    /** What was opened; {@code state} is null when the state file could not be rebuilt yet (no space). */
     record Opened(Journal journal, StateFile state, LiveIndex live, Overlay overlay,
             CheckpointFile.Content checkpoint) {
     }
@@ -62,11 +63,20 @@ final class StoreOpener {
         try {
             StateFile state = openState(stateFile, checkpoint);
             if (state == null) {
-                state = rebuild(stateFile, journal, live);
-                checkpoint = new CheckpointFile.Content(CheckpointFile.State.CLEAN, journal.lastIndex(),
-                        checkpoint.journalStart());
-                CheckpointFile.write(dir, checkpoint);
-                overlay = new Overlay();
+                try {
+                    state = rebuild(stateFile, journal, live);
+                    checkpoint = new CheckpointFile.Content(CheckpointFile.State.CLEAN, journal.lastIndex(),
+                            checkpoint.journalStart());
+                    CheckpointFile.write(dir, checkpoint);
+                    overlay = new Overlay();
+                } catch (TitanicStoreException e) {
+                    // Opening must not need more space than the journal's next segment: serve from the journal
+                    // and rebuild the state file once there is room.
+                    LOG.warn("Titanic cannot rebuild the state file now ({}); serving from the journal and "
+                            + "retrying", e.getMessage());
+                    deleteIfExists(stateFile);
+                    checkpoint = checkpoint.with(CheckpointFile.State.APPLYING);
+                }
             }
             LOG.info("Titanic store open in {}: {} stored requests, {} live bytes, journal {}..{}, {} records "
                     + "replayed after the checkpoint", dir, live.size(), live.liveBytes(), journal.firstIndex(),
@@ -107,18 +117,23 @@ final class StoreOpener {
     private static StateFile rebuild(Path file, Journal journal, LiveIndex live) {
         StateFile state = StateFile.create(file);
         try {
-            for (Map.Entry<String, LiveIndex.Entry> e : live.entries().entrySet()) {
-                JournalRecord record = journal.read(e.getValue().location);
-                state.put(e.getKey(), new Overlay.Change(record.type(), record.seq(), record.value()));
-            }
-            state.apply(Map.of(), journal.lastIndex());
-            state.commit();
-            LOG.info("Titanic state file {} rebuilt from the journal: {} requests", file, live.size());
+            rebuildInto(state, journal, live);
             return state;
         } catch (RuntimeException e) {
             state.close();
-            throw e;
+            throw e instanceof TitanicStoreException t ? t
+                    : new TitanicStoreException(file, "cannot rebuild the state file: " + e, e);
         }
+    }
+
+    private static void rebuildInto(StateFile state, Journal journal, LiveIndex live) {
+        for (Map.Entry<String, LiveIndex.Entry> e : live.entries().entrySet()) {
+            JournalRecord record = journal.read(e.getValue().location);
+            state.put(e.getKey(), new Overlay.Change(record.type(), record.seq(), record.value()));
+        }
+        state.apply(Map.of(), journal.lastIndex());
+        state.commit();
+        LOG.info("Titanic state file {} rebuilt from the journal: {} requests", state.file(), live.size());
     }
 
     private static void deleteIfExists(Path file) {
