@@ -60,6 +60,8 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private static final int SEED_PAGE = 512;
     /** How soon a service without workers, or a store without space, is looked at again. */
     static final long RECHECK_MILLIS = 500;
+    /** Longest a just-stored request waits before the coordinator takes it in. */
+    static final long STORED_POLL_MILLIS = 50;
 
     private final TitanicStore store;
     private final Supplier<ServiceCaller> callers;
@@ -68,6 +70,12 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private final long storeTimeoutMillis;
     private final Clock clock;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /**
+     * Requests just stored, taken in by the coordinator at least every {@link #STORED_POLL_MILLIS} ms: queued
+     * without waking it, so that acknowledging a request wakes no extra thread.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Event> storedEvents =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final BlockingQueue<Ticket> work;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong delivered = new AtomicLong();
@@ -128,7 +136,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     /** A request was stored: queue it for delivery. Thread-safe. */
     @Override
     public void stored(String uuid, String service) {
-        events.add(new Event(EventType.STORED, uuid, service, null));
+        storedEvents.add(new Event(EventType.STORED, uuid, service, null));
     }
 
     /** A request was closed by its client: stop trying to deliver it. Thread-safe. */
@@ -200,9 +208,13 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
             dispatchReady();
             Event event;
             try {
-                event = events.poll(waitMillis(), TimeUnit.MILLISECONDS);
+                event = events.poll(Math.min(waitMillis(), STORED_POLL_MILLIS), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
+            }
+            // Stored before anything that follows (a close of the same request, say).
+            for (Event stored = storedEvents.poll(); stored != null; stored = storedEvents.poll()) {
+                handle(stored);
             }
             while (event != null) {
                 handle(event);

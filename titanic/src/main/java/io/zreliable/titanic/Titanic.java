@@ -149,6 +149,7 @@ public final class Titanic implements AutoCloseable {
             worker.close();
         }
         dispatcher.close();
+        services.close();
         store.close();
         LOG.info("Titanic stopped; store {} closed cleanly", store.directory());
     }
