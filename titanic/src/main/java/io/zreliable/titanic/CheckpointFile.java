@@ -84,11 +84,7 @@ final class CheckpointFile {
                 channel.force(false);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                channel.force(true);
-            } catch (IOException ignored) {
-                // not every platform can sync a directory; the rename is still atomic
-            }
+            Directories.sync(dir);
         } catch (IOException e) {
             throw new TitanicStoreException(file, "cannot write the checkpoint: " + e.getMessage(), e);
         }

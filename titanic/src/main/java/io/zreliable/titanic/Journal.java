@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,7 @@ final class Journal implements AutoCloseable {
         }
         if (segments.isEmpty()) {
             Segment first = Segment.open(dir, 1, lastIndex + 1, lastIndex, 0);
-            syncDirectory();
+            Directories.sync(dir);
             segments.put(first.number(), first);
         }
         this.current = segments.lastEntry().getValue();
@@ -189,7 +188,7 @@ final class Journal implements AutoCloseable {
         Segment next = segments.get(number);
         if (next == null) {
             next = Segment.open(dir, number, firstIndex, firstIndex - 1, 0);
-            syncDirectory();
+            Directories.sync(dir);
             syncs.incrementAndGet();
             segments.put(number, next);
         }
@@ -298,7 +297,7 @@ final class Journal implements AutoCloseable {
             return;
         }
         Segment next = Segment.open(dir, number, -1, -2, 0);
-        syncDirectory();
+        Directories.sync(dir);
         if (segments.putIfAbsent(number, next) != null) {
             next.close();
         }
@@ -319,16 +318,8 @@ final class Journal implements AutoCloseable {
                         + e.getMessage(), e);
             }
         }
-        syncDirectory();
+        Directories.sync(dir);
         return freed;
-    }
-
-    private void syncDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException ignored) {
-            // not every platform can sync a directory
-        }
     }
 
     @Override

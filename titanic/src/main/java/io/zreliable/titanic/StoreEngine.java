@@ -810,6 +810,7 @@ final class StoreEngine implements Runnable {
         state.close();
         try {
             Files.move(fresh, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Directories.sync(dir);
         } catch (IOException e) {
             state = StateFile.open(target);
             throw new TitanicStoreException(target, "cannot swap in the rewritten state file: " + e.getMessage(), e);
