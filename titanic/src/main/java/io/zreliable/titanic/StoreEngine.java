@@ -158,7 +158,7 @@ final class StoreEngine implements Runnable {
             } catch (InterruptedException e) {
                 break;
             }
-            runTasks();
+            guarded("checkpoint results", this::runTasks);
             refreshSpace();
             if (first != null) {
                 ops.add(first);
@@ -171,10 +171,18 @@ final class StoreEngine implements Runnable {
                     ops.add(next);
                     bytes += next.bytes();
                 }
-                running = process(ops);
+                try {
+                    running = process(ops);
+                } catch (RuntimeException e) {
+                    // Never a writer that is alive and deaf: whatever went wrong, every caller gets an answer.
+                    LOG.error("Titanic store batch failed", e);
+                    TitanicStoreException error = new TitanicStoreException(dir, "store batch failed: " + e, e);
+                    ops.forEach(op -> op.future().completeExceptionally(error));
+                    running = ops.stream().noneMatch(op -> op instanceof StoreOp.Stop);
+                }
                 ops.clear();
             }
-            housekeeping(false);
+            guarded("housekeeping", () -> housekeeping(false));
         }
         for (StoreOp op : queue) {
             op.future().completeExceptionally(new TitanicStoreException(dir, "store is closed"));
@@ -503,6 +511,21 @@ final class StoreEngine implements Runnable {
     }
 
     // ---- checkpoints and retirement (started here, run on the checkpoint thread) ----
+
+    /** Runs a step of the loop that must not end it: a failure is logged (once per message) and tried again. */
+    private void guarded(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            String message = what + ": " + e;
+            if (!message.equals(lastGuardedFailure)) {
+                lastGuardedFailure = message;
+                LOG.error("Titanic store {} failed; retrying on the next turn", what, e);
+            }
+        }
+    }
+
+    private String lastGuardedFailure;
 
     private void runTasks() {
         Runnable task;
