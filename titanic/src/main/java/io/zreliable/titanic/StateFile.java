@@ -22,8 +22,9 @@ import org.mapdb.Serializer;
  * behind a CRC32C of itself, checked on every read: a changed byte is never served.
  *
  * <p>Opened without MapDB's transactions (3.1.0 never replays its write-ahead log, so they buy no crash safety),
- * memory-mapped, and written only by checkpoints: {@link #commit()} stamps MapDB's header and forces the file with
- * one fdatasync. A checkpoint interrupted mid-write leaves the file torn; the checkpoint file says so and the state
+ * through a file channel rather than memory-mapped (a full disk is then an I/O error, never a SIGBUS, and a file
+ * dropped after a failed write leaves no mapping holding its space), and written only by checkpoints:
+ * {@link #commit()} stamps MapDB's header and forces the file with one fdatasync. A checkpoint interrupted mid-write leaves the file torn; the checkpoint file says so and the state
  * is rebuilt from the journal on open. Thread-safe (MapDB's collections are): the checkpoint thread writes while
  * the writer thread reads.
  */
@@ -103,8 +104,7 @@ final class StateFile implements AutoCloseable {
 
     private static DB openDb(Path file) {
         try {
-            return DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().fileSyncDisable()
-                    .make();
+            return DBMaker.fileDB(file.toFile()).fileChannelEnable().fileSyncDisable().make();
         } catch (DBException.FileLocked e) {
             throw new TitanicStoreException(file, "state file is locked by another process", e);
         } catch (RuntimeException e) {
