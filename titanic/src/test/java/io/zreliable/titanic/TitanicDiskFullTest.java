@@ -224,4 +224,51 @@ class TitanicDiskFullTest {
             }
         }
     }
+
+    @Test
+    void aReplyThatCannotBeStoredIsHeldNotFetchedAgain() throws Exception {
+        try (MajordomoBroker broker = new MajordomoBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
+                .heartbeat(TitanicTest.heartbeat(TitanicTest.HEARTBEAT_MS)).build()).start()) {
+            String endpoint = broker.endpoints().get(0);
+            TitanicConfig config = TitanicConfig.builder(smallStore(mount.resolve("store")).diskReserveBytes(0)
+                            .build())
+                    .connect(endpoint).heartbeat(TitanicTest.heartbeat(TitanicTest.HEARTBEAT_MS))
+                    .requestTimeout(Duration.ofSeconds(10)).build();
+            AtomicInteger executed = new AtomicInteger();
+            Path ballast = mount.resolve("ballast");
+            WorkerConfig workerConfig = WorkerConfig.builder("filler").connect(endpoint)
+                    .heartbeat(TitanicTest.heartbeat(TitanicTest.HEARTBEAT_MS)).build();
+            try (Titanic titanic = Titanic.start(config);
+                    TitanicClient client = new TitanicClient(List.of(endpoint),
+                            RetryPolicy.builder().timeoutMillis(2_000).attempts(10).build());
+                    MajordomoWorker worker = new MajordomoWorker(workerConfig, request -> {
+                        executed.incrementAndGet();
+                        fillCompletely(ballast); // the disk fills while the service works
+                        ZMsg reply = new ZMsg();
+                        reply.add("done:" + request.popString());
+                        reply.add(new byte[64 * 1024]); // needs new pages: a few bytes could fit a page's tail
+                        return reply;
+                    }).start()) {
+                String uuid = client.submit("filler", List.of(Frames.utf8("job")));
+                Eventually.until("the reply held and stored again", WAIT, () -> titanic.heldReplies() >= 2);
+                assertTrue(client.poll(uuid).isEmpty(), "not stored while the disk is full");
+                Files.delete(ballast);
+                Eventually.until("the held reply stored", WAIT, () -> client.poll(uuid).isPresent());
+                assertEquals("done:job", Frames.text(client.poll(uuid).orElseThrow().get(0)));
+                assertEquals(1, executed.get(), "the service was not called again for a reply it gave");
+            }
+        }
+    }
+
+    /** Writes into {@code file} until the filesystem has no byte left. */
+    private static void fillCompletely(Path file) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] chunk = new byte[4096];
+            while (true) {
+                out.write(chunk);
+            }
+        } catch (IOException full) {
+            // no space left: what the test wants
+        }
+    }
 }
