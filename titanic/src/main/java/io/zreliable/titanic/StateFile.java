@@ -11,9 +11,10 @@ import java.util.zip.CRC32C;
 import org.mapdb.Atomic;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
-import org.mapdb.DBException;
 import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
+import org.mapdb.volume.FileChannelVol;
+import org.mapdb.volume.Volume;
 
 /**
  * The applied state in one MapDB 3.1.0 file, {@code titanic-state.db}: {@code requests} (uuid -> seq + service +
@@ -39,6 +40,8 @@ final class StateFile implements AutoCloseable {
     }
 
     private final Path file;
+    /** MapDB's file access, opened here so that it is closed even when closing the DB fails (a full disk). */
+    private final Volume volume;
     private final DB db;
     private final FileChannel syncChannel;
     private final BTreeMap<String, byte[]> requests;
@@ -46,8 +49,9 @@ final class StateFile implements AutoCloseable {
     private final BTreeMap<String, byte[]> replies;
     private final Atomic.Long applied;
 
-    private StateFile(Path file, DB db, boolean create) throws IOException {
+    private StateFile(Path file, Volume volume, DB db, boolean create) throws IOException {
         this.file = file;
+        this.volume = volume;
         this.db = db;
         if (create) {
             requests = db.treeMap("requests", Serializer.STRING, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
@@ -72,14 +76,16 @@ final class StateFile implements AutoCloseable {
         } catch (IOException e) {
             throw new TitanicStoreException(file, "cannot delete the old state file: " + e.getMessage(), e);
         }
-        DB db = openDb(file);
+        Volume volume = openVolume(file);
+        DB db = null;
         try {
-            StateFile state = new StateFile(file, db, true);
+            db = DBMaker.volumeDB(volume, false).make();
+            StateFile state = new StateFile(file, volume, db, true);
             state.commit();
             return state;
         } catch (IOException | RuntimeException e) {
-            db.close();
-            throw new TitanicStoreException(file, "cannot create the state file: " + e.getMessage(), e);
+            closeQuietly(db, volume);
+            throw new TitanicStoreException(file, "cannot create the state file: " + e, e);
         }
     }
 
@@ -88,27 +94,42 @@ final class StateFile implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new DamagedException(file, "state file is missing");
         }
-        DB db;
+        Volume volume;
         try {
-            db = openDb(file);
+            volume = openVolume(file);
         } catch (TitanicStoreException e) {
             throw new DamagedException(file, e.reason());
         }
+        DB db = null;
         try {
-            return new StateFile(file, db, false);
+            db = DBMaker.volumeDB(volume, true).make();
+            return new StateFile(file, volume, db, false);
         } catch (IOException | RuntimeException e) {
-            db.close();
+            closeQuietly(db, volume);
             throw new DamagedException(file, "state file is corrupt or not a Titanic state file: " + describe(e));
         }
     }
 
-    private static DB openDb(Path file) {
+    private static Volume openVolume(Path file) {
         try {
-            return DBMaker.fileDB(file.toFile()).fileChannelEnable().fileSyncDisable().make();
-        } catch (DBException.FileLocked e) {
-            throw new TitanicStoreException(file, "state file is locked by another process", e);
+            return new FileChannelVol(file.toFile());
         } catch (RuntimeException e) {
-            throw new TitanicStoreException(file, "state file is corrupt: " + describe(e), e);
+            throw new TitanicStoreException(file, "cannot open the state file: " + describe(e), e);
+        }
+    }
+
+    private static void closeQuietly(DB db, Volume volume) {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException ignored) {
+                // the volume is closed below all the same
+            }
+        }
+        try {
+            volume.close();
+        } catch (RuntimeException ignored) {
+            // already closed by the DB
         }
     }
 
@@ -209,11 +230,7 @@ final class StateFile implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            db.close();
-        } catch (RuntimeException ignored) {
-            // closing after a failure: the journal holds everything
-        }
+        closeQuietly(db, volume); // even after a failure: the journal holds everything
         try {
             syncChannel.close();
         } catch (IOException ignored) {
