@@ -159,9 +159,14 @@ final class TitanicCommand implements Callable<Integer> {
                 description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
         int maxRequests;
 
+        @Option(names = "--max-store-bytes", paramLabel = "BYTES", defaultValue = "1073741824",
+                description = "Bytes of stored requests and replies held at most; more get 500 "
+                        + "(default: ${DEFAULT-VALUE}).")
+        long maxStoreBytes;
+
         TitanicConfig.Builder builder(List<String> endpoints, HeartbeatOptions heartbeat, CurveClientKeys curve) {
             TitanicConfig.Builder builder = TitanicConfig.builder(
-                    TitanicStoreConfig.builder(store).maxEntries(maxRequests).build());
+                    TitanicStoreConfig.builder(store).maxEntries(maxRequests).maxLiveBytes(maxStoreBytes).build());
             endpoints.forEach(builder::connect);
             return builder.heartbeat(heartbeat.toConfig()).requestTimeout(Duration.ofMillis(requestTimeoutMs))
                     .curve(curve);

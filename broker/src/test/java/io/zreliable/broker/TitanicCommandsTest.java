@@ -82,7 +82,8 @@ class TitanicCommandsTest {
             broker.lifetime.stop();
         }
         assertEquals(0, exit.get(30, TimeUnit.SECONDS));
-        assertTrue(Files.exists(dir.resolve("titanic-a.db")), "store in --store");
+        assertTrue(Files.exists(dir.resolve("titanic-state.db")) && Files.exists(dir.resolve("titanic.checkpoint")),
+                "store in --store");
     }
 
     @Test
@@ -123,13 +124,19 @@ class TitanicCommandsTest {
     }
 
     @Test
-    void titanicWithACorruptStoreExitsWithTheFileName() throws Exception {
-        TitanicStore.open(TitanicStoreConfig.of(dir)).close();
-        Path replica = dir.resolve("titanic-a.db");
-        Files.write(replica, new byte[4096]);
+    void titanicWithACorruptStoreExitsWithTheFileNameAndOffset() throws Exception {
+        try (TitanicStore store = TitanicStore.open(TitanicStoreConfig.of(dir))) {
+            store.submit("echo", List.of("hello".getBytes())).get();
+            store.submit("echo", List.of("again".getBytes())).get();
+        }
+        Path segment = dir.resolve("journal-00000000000000000001.log");
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[40] ^= 0x01; // inside the first of two records: not a torn tail
+        Files.write(segment, bytes);
         BstarCli run = new BstarCli();
         assertEquals(TitanicCommand.EXIT_FATAL, run.execute("titanic", "--store", dir.toString()));
-        assertTrue(run.err.toString().contains("titanic-a.db"), run.err.toString());
+        assertTrue(run.err.toString().contains("journal-00000000000000000001.log")
+                && run.err.toString().contains("byte offset"), run.err.toString());
     }
 
     @Test
@@ -140,6 +147,9 @@ class TitanicCommandsTest {
         BstarCli store = new BstarCli();
         assertEquals(2, store.execute("titanic", "--store", dir.toString(), "--max-requests", "0"));
         assertTrue(store.err.toString().contains("error: max stored requests must be > 0"), store.err.toString());
+        BstarCli bytes = new BstarCli();
+        assertEquals(2, bytes.execute("titanic", "--store", dir.toString(), "--max-store-bytes", "0"));
+        assertTrue(bytes.err.toString().contains("error: max live bytes must be > 0"), bytes.err.toString());
         BstarCli endpoint = new BstarCli();
         assertEquals(2, endpoint.execute("titanic", "--connect", "localhost:5555", "--store", dir.toString()));
         assertTrue(endpoint.err.toString().contains("is not a ZeroMQ endpoint"), endpoint.err.toString());

@@ -28,14 +28,21 @@ import org.slf4j.LoggerFactory;
  * <p>A coordinator thread keeps an in-memory index of the pending requests (uuid and service only; bodies stay on
  * disk), one queue per service in arrival order, seeded from the store on start and fed as requests are stored.
  * It hands ready requests to a fixed set of delivery threads, each with its own {@link ServiceCaller}. A delivery
- * checks the service with {@code mmi.service}: a missing service leaves the request pending and backs the whole
- * service off; otherwise it sends the request, and on a reply stores it and marks the request done in one commit.
+ * checks the service with {@code mmi.service}: a missing service leaves the request pending and is asked again
+ * every {@link #RECHECK_MILLIS} ms, so a request goes out within about a second of its service's first worker;
+ * otherwise it sends the request, and on a reply stores it and marks the request done in one commit.
  * A request that times out is retried after its own back-off (initial, doubling to the maximum), so one bad
  * request does not hold up its service.
  *
  * <p><b>At-least-once.</b> A request is delivered again if Titanic stops between the service's reply and the
  * commit of that reply, or if an attempt times out while the service still works on it. Services behind Titanic
  * must therefore be idempotent (or detect repeats, e.g. by a request id in the body).
+ *
+ * <p><b>Full disk.</b> While the store refuses new requests for lack of space ({@link TitanicStore#hasSpace()}), no
+ * delivery starts (each is put off by {@link #RECHECK_MILLIS} ms and counted as paused), so no service executes a
+ * request whose reply could not be stored. A reply that the store fails to take is held by its delivery thread and
+ * stored again every {@link #RECHECK_MILLIS} ms until it is (or the request is closed), never by calling the
+ * service again; delivery resumes by itself once the store has space.
  *
  * <p><b>Held.</b> A dispatcher started held keeps its index (and takes new requests into it) but delivers nothing
  * until {@link #resume()}: the passive server of an HA pair must not send requests to its own broker endpoint,
@@ -51,6 +58,10 @@ import org.slf4j.LoggerFactory;
 final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final int SEED_PAGE = 512;
+    /** How soon a service without workers, or a store without space, is looked at again. */
+    static final long RECHECK_MILLIS = 500;
+    /** Longest a just-stored request waits before the coordinator takes it in. */
+    static final long STORED_POLL_MILLIS = 50;
 
     private final TitanicStore store;
     private final Supplier<ServiceCaller> callers;
@@ -59,11 +70,19 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private final long storeTimeoutMillis;
     private final Clock clock;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /**
+     * Requests just stored, taken in by the coordinator at least every {@link #STORED_POLL_MILLIS} ms: queued
+     * without waking it, so that acknowledging a request wakes no extra thread.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Event> storedEvents =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final BlockingQueue<Ticket> work;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong deferrals = new AtomicLong();
+    private final AtomicLong paused = new AtomicLong();
+    private final AtomicLong heldReplies = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean held;
 
@@ -117,7 +136,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     /** A request was stored: queue it for delivery. Thread-safe. */
     @Override
     public void stored(String uuid, String service) {
-        events.add(new Event(EventType.STORED, uuid, service, null));
+        storedEvents.add(new Event(EventType.STORED, uuid, service, null));
     }
 
     /** A request was closed by its client: stop trying to deliver it. Thread-safe. */
@@ -154,6 +173,16 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
         return deferrals.get();
     }
 
+    /** Deliveries put off because the store had no space for their replies. */
+    long paused() {
+        return paused.get();
+    }
+
+    /** Times a reply could not be stored and was held to be stored again (the service was not called again). */
+    long heldReplies() {
+        return heldReplies.get();
+    }
+
     @Override
     public void close() {
         running = false;
@@ -179,9 +208,13 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
             dispatchReady();
             Event event;
             try {
-                event = events.poll(waitMillis(), TimeUnit.MILLISECONDS);
+                event = events.poll(Math.min(waitMillis(), STORED_POLL_MILLIS), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
+            }
+            // Stored before anything that follows (a close of the same request, say).
+            for (Event stored = storedEvents.poll(); stored != null; stored = storedEvents.poll()) {
+                handle(stored);
             }
             while (event != null) {
                 handle(event);
@@ -207,7 +240,6 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
                 ticket.inFlight = false;
                 tickets.remove(ticket.uuid);
                 ServiceQueue queue = services.get(ticket.service);
-                queue.backoff.reset();
                 queue.inFlight--;
                 dropIfIdle(queue);
             }
@@ -219,7 +251,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
                 queue.inFlight--;
                 long now = clock.millis();
                 if (event.type() == EventType.SERVICE_MISSING) {
-                    queue.notBefore = now + queue.backoff.nextDelayMillis();
+                    queue.notBefore = now + RECHECK_MILLIS;
                 } else {
                     if (ticket.backoff == null) {
                         ticket.backoff = new Backoff(backoff);
@@ -244,7 +276,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
         }
         Ticket ticket = new Ticket(uuid, service);
         tickets.put(uuid, ticket);
-        services.computeIfAbsent(service, s -> new ServiceQueue(new Backoff(backoff))).waiting.addLast(ticket);
+        services.computeIfAbsent(service, s -> new ServiceQueue()).waiting.addLast(ticket);
     }
 
     private void dropIfIdle(ServiceQueue queue) {
@@ -333,6 +365,11 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
             if (request.isEmpty()) {
                 return EventType.DONE; // answered or closed meanwhile
             }
+            if (!store.hasSpace()) {
+                LOG.debug("store has no space for replies; {} stays pending", ticket.uuid);
+                paused.incrementAndGet();
+                return EventType.SERVICE_MISSING;
+            }
             ServiceCaller.Availability availability = caller.availability(ticket.service);
             if (availability == ServiceCaller.Availability.MISSING) {
                 LOG.debug("service {} has no worker yet; {} stays pending", ticket.service, ticket.uuid);
@@ -345,10 +382,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
                 LOG.debug("no reply from {} for {}; will retry", ticket.service, ticket.uuid);
                 return EventType.FAILED;
             }
-            if (await(store.storeReply(ticket.uuid, reply))) {
-                delivered.incrementAndGet();
-            }
-            return EventType.DONE;
+            return storeReply(ticket, reply);
         } catch (RuntimeException e) {
             // Includes a reply over the size limit: not stored, so the request stays pending and is retried.
             if (running) {
@@ -356,6 +390,42 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
             }
             return EventType.FAILED;
         }
+    }
+
+    /**
+     * Stores the reply, holding it and trying again while the store cannot take it (a full disk), so that the
+     * service is not called again for a reply it already gave. A reply over the size limit is not held.
+     */
+    private EventType storeReply(Ticket ticket, List<byte[]> reply) {
+        boolean logged = false;
+        while (true) {
+            try {
+                if (await(store.storeReply(ticket.uuid, reply))) {
+                    delivered.incrementAndGet();
+                }
+                return EventType.DONE;
+            } catch (TitanicStoreFullException e) {
+                if (e.file() == null) {
+                    throw e; // over the size limit: holding it cannot help
+                }
+                logged = holdReply(ticket, e, logged);
+            } catch (TitanicStoreException e) {
+                logged = holdReply(ticket, e, logged);
+            }
+            if (!running) {
+                return EventType.FAILED;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RECHECK_MILLIS));
+        }
+    }
+
+    private boolean holdReply(Ticket ticket, TitanicStoreException e, boolean logged) {
+        heldReplies.incrementAndGet();
+        if (!logged) {
+            LOG.warn("reply for {} from {} cannot be stored ({}); holding it and storing it again every {} ms",
+                    ticket.uuid, ticket.service, e.getMessage(), RECHECK_MILLIS);
+        }
+        return true;
     }
 
     private <T> T await(java.util.concurrent.CompletableFuture<T> future) {
@@ -394,16 +464,11 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
         }
     }
 
-    /** The pending requests of one service in arrival order, and the service's own back-off (no worker). */
+    /** The pending requests of one service in arrival order, and when to ask again for a worker. */
     private static final class ServiceQueue {
         final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
-        final Backoff backoff;
         long notBefore;
         int inFlight;
-
-        ServiceQueue(Backoff backoff) {
-            this.backoff = backoff;
-        }
 
         /** The first request whose own back-off is over, taken off the queue; null if none. */
         Ticket takeReady(long now) {

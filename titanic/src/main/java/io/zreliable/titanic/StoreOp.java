@@ -8,55 +8,56 @@ import java.util.concurrent.CompletableFuture;
 sealed interface StoreOp {
     CompletableFuture<?> future();
 
-    /** Writes go through a group commit; reads are answered after it, from committed state. */
+    /** Local writes are journaled in one batch with one sync; the rest are answered after it. */
     default boolean isWrite() {
-        return true;
+        return false;
+    }
+
+    /** Bytes the operation brings into the batch (bounds a batch's size). */
+    default long bytes() {
+        return 0;
     }
 
     record Submit(String uuid, String service, List<byte[]> body, long bytes, CompletableFuture<String> future)
             implements StoreOp {
+        @Override
+        public boolean isWrite() {
+            return true;
+        }
     }
 
     record Done(String uuid, List<byte[]> reply, long bytes, CompletableFuture<Boolean> future) implements StoreOp {
+        @Override
+        public boolean isWrite() {
+            return true;
+        }
     }
 
     record Close(String uuid, CompletableFuture<Void> future) implements StoreOp {
-    }
-
-    /** Rewrites the replicas with only their live data; completes with the bytes reclaimed per replica. */
-    record Compact(CompletableFuture<Long> future) implements StoreOp {
         @Override
         public boolean isWrite() {
-            return false;
+            return true;
         }
+    }
+
+    /** Records read from another store's journal, appended with their own indexes. */
+    record Replicate(List<JournalRecord> records, CompletableFuture<Long> future) implements StoreOp {
+    }
+
+    /** Checkpoints, retires every segment it can and rewrites the state file; completes with the bytes freed. */
+    record Compact(CompletableFuture<Long> future) implements StoreOp {
     }
 
     record Lookup(String uuid, CompletableFuture<ReplyLookup> future) implements StoreOp {
-        @Override
-        public boolean isWrite() {
-            return false;
-        }
     }
 
     record Get(String uuid, CompletableFuture<Optional<StoredRequest>> future) implements StoreOp {
-        @Override
-        public boolean isWrite() {
-            return false;
-        }
     }
 
     record Pending(long fromSeq, int limit, CompletableFuture<List<StoredRequest>> future) implements StoreOp {
-        @Override
-        public boolean isWrite() {
-            return false;
-        }
     }
 
     /** Ends the writer loop; sent by {@link TitanicStore#close()}. */
     record Stop(CompletableFuture<Void> future) implements StoreOp {
-        @Override
-        public boolean isWrite() {
-            return false;
-        }
     }
 }

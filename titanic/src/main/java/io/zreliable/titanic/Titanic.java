@@ -118,6 +118,16 @@ public final class Titanic implements AutoCloseable {
         return dispatcher.deferrals();
     }
 
+    /** Deliveries put off because the store had no space for their replies. */
+    public long pausedDeliveries() {
+        return dispatcher.paused();
+    }
+
+    /** Replies that could not be stored at once and were held to be stored again, not fetched again. */
+    public long heldReplies() {
+        return dispatcher.heldReplies();
+    }
+
     /** Malformed TSP requests answered with 400 so far. */
     public long malformed() {
         return services.malformed().total();
@@ -139,6 +149,7 @@ public final class Titanic implements AutoCloseable {
             worker.close();
         }
         dispatcher.close();
+        services.close();
         store.close();
         LOG.info("Titanic stopped; store {} closed cleanly", store.directory());
     }

@@ -15,8 +15,9 @@ import java.util.Optional;
  * how it delivers. Immutable; build with {@link #builder(TitanicStoreConfig)}.
  * <ul>
  * <li>{@code requestTimeout}: how long one delivery attempt waits for the service's reply (default 10 s).</li>
- * <li>{@code retryBackoff}: wait before retrying a request that timed out, or a service with no worker; doubles
- * per failure up to the maximum (default 1 s to 32 s).</li>
+ * <li>{@code retryBackoff}: wait before retrying a request that timed out; doubles per failure up to the maximum
+ * (default 1 s to 32 s). A service with no worker is asked again every 500 ms instead, so a pending request goes
+ * out within about a second of its service's first worker.</li>
  * <li>{@code dispatchers}: deliveries in flight at once (default 4).</li>
  * <li>{@code requestWorkers}: MDP workers for {@code titanic.request}; each holds one client's request while it
  * waits for its commit, so this many concurrent clients can share one commit (default 16; each worker is a socket

@@ -10,56 +10,62 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The durable state of Titanic: requests waiting for their service, in arrival order, and replies waiting for their
- * client, in a directory of MapDB 3.1.0 files.
+ * client, in one directory.
  *
- * <p><b>Durability.</b> Every write returns a future that completes only after the commit containing it is on disk
- * (fsync'd), so a caller that acknowledges on completion never acknowledges something a crash can lose. Writes are
- * group-committed: one writer thread takes every operation queued while it was committing and commits them
- * together, so a burst of N requests costs one commit, not N ({@link #commitCount()} counts them).
+ * <p><b>Durability.</b> Every change (request stored, reply stored, request closed) is a record appended to an
+ * append-only journal of segment files ({@code journal-N.log}), each record with its 64-bit index, type, length and
+ * CRC32C. Every write returns a future that completes only after the sync (fdatasync) covering its record, so a
+ * caller that acknowledges on completion never acknowledges something a crash can lose. Writes are
+ * group-committed: one writer thread appends every operation queued while the previous batch was syncing and
+ * syncs them with <b>one</b> fdatasync ({@link #commitCount()} counts batches, {@link #syncCount()} syncs).
  *
- * <p><b>Crash safety.</b> MapDB 3.1.0 cannot repair a file torn by a process killed while writing it (its
- * transactional mode's write-ahead log is never replayed on open), so its transactions are not used at all: the
- * store keeps two replicas, written directly (memory-mapped) and committed (fsync'd) one after the other, and
- * records in an fsync'd marker which one is being written; on open, a replica that may be torn is restored from
- * the other (see {@link StoreRecovery}).
- * A store that cannot be opened (corrupt, locked, wrong format) fails with a {@link TitanicStoreException} naming
- * the file; it never starts empty in its place.
+ * <p><b>State.</b> The applied state (uuid index, replies, pending queue) is a MapDB 3.1.0 file,
+ * {@code titanic-state.db}, used without MapDB's transactions and written only by checkpoints on a thread of
+ * their own: the changes since the last one, held in memory meanwhile, are applied, the file is committed and
+ * synced, then {@code titanic.checkpoint} records the journal index it reaches. Every value in it carries a
+ * CRC32C checked when read; a mismatch is never served (the journal's copy is, and the error is logged).
+ *
+ * <p><b>Recovery.</b> On open the journal is scanned and checked, and the records after the checkpoint are
+ * replayed. A torn tail (what kill -9 leaves) is cut off with a warning giving the bytes dropped; a bad record
+ * anywhere else, a missing segment or a checkpoint beyond the journal's end fails with a
+ * {@link TitanicStoreException} naming the file and the byte offset, never an empty store in its place. A damaged
+ * state file, or one a crash interrupted, is rebuilt from the journal.
+ *
+ * <p><b>Space.</b> A segment is deleted once a checkpoint covers it; requests still live in it are first
+ * re-appended, so a long-pending request never pins a segment and the journal alone always holds the whole state
+ * (which is also what makes it a replication log: {@link #journalFrom(long)}, {@link #appendReplicated(List)}).
+ * While the disk has less free space than {@code diskReserveBytes} new requests are refused; replies and closes
+ * use the reserve, and everything resumes by itself once space is back.
  *
  * <p><b>Threads.</b> All methods are thread-safe. Futures complete on the writer thread: do not block in their
  * callbacks (use the {@code *Async} variants to move work elsewhere).
  */
 public final class TitanicStore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TitanicStore.class);
-
     private final TitanicStoreConfig config;
     private final StoreLock lock;
-    private final CommitMarker marker;
     private final BlockingQueue<StoreOp> queue;
-    private final StoreWriter writer;
+    private final StoreEngine engine;
     private final Thread writerThread;
     private final Object enqueueLock = new Object();
     private boolean closed; // guarded by enqueueLock
 
-    private TitanicStore(TitanicStoreConfig config, StoreLock lock, CommitMarker marker, StoreRecovery.Opened opened) {
+    private TitanicStore(TitanicStoreConfig config, StoreLock lock, StoreOpener.Opened opened) {
         this.config = config;
         this.lock = lock;
-        this.marker = marker;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-        this.writer = new StoreWriter(config, marker, opened, queue);
-        this.writerThread = new Thread(writer, "titanic-store");
+        this.engine = new StoreEngine(config, opened, queue);
+        this.writerThread = new Thread(engine, "titanic-store");
         this.writerThread.setDaemon(true);
     }
 
     /**
-     * Opens (or creates) the store in {@code config.directory()}, repairing what a crash left behind.
+     * Opens (or creates) the store in {@code config.directory()}, recovering what a crash left behind.
      *
-     * @throws TitanicStoreException if the directory cannot be used: locked by another process, corrupt files,
-     *     files that are not a Titanic store. The message names the file.
+     * @throws TitanicStoreException if the directory cannot be used: locked by another process, a corrupt journal
+     *     or checkpoint, files that are not a Titanic store. The message names the file (and the byte offset).
      */
     public static TitanicStore open(TitanicStoreConfig config) {
         Require.notNull(config, "store config");
@@ -70,20 +76,11 @@ public final class TitanicStore implements AutoCloseable {
             throw new TitanicStoreException(dir, "cannot create the store directory: " + e.getMessage(), e);
         }
         StoreLock lock = StoreLock.acquire(dir);
-        CommitMarker marker = null;
         try {
-            marker = CommitMarker.open(dir);
-            StoreRecovery.Opened opened = StoreRecovery.open(dir, marker);
-            LOG.info("Titanic store open in {}: {} stored requests, {} live bytes, batch {}", dir,
-                    opened.stats().requests() + opened.stats().replies(), opened.stats().liveBytes(),
-                    opened.stats().batch());
-            TitanicStore store = new TitanicStore(config, lock, marker, opened);
+            TitanicStore store = new TitanicStore(config, lock, StoreOpener.open(config, dir));
             store.writerThread.start();
             return store;
         } catch (RuntimeException e) {
-            if (marker != null) {
-                marker.close();
-            }
             lock.close();
             throw e;
         }
@@ -153,13 +150,36 @@ public final class TitanicStore implements AutoCloseable {
     }
 
     /**
-     * Reclaims disk space: rewrites each replica with only its live data (MapDB reuses freed space but never shrinks
-     * its file, and its own compaction is a no-op for transactional stores). Runs on the writer thread, so other
-     * operations wait meanwhile; crash-safe like a commit (the replica being replaced is named in the marker).
-     * Completes with the bytes reclaimed per replica.
+     * Reclaims disk space now rather than as the store goes: checkpoints, retires every journal segment a
+     * checkpoint covers (copying live requests forward) and rewrites the state file with only its live data
+     * (MapDB reuses freed space but never shrinks its file). Runs on the writer thread, so other operations wait
+     * meanwhile; crash-safe. Completes with the bytes freed on disk.
      */
     public CompletableFuture<Long> compact() {
         return enqueue(new StoreOp.Compact(new CompletableFuture<>()));
+    }
+
+    /**
+     * Reads this store's journal from the record after {@code afterIndex} on, following it as it grows (for
+     * shipping it to another store). {@code 0} reads it from its first record, which yields the whole state.
+     */
+    public JournalTail journalFrom(long afterIndex) {
+        return new JournalTail(engine.journal(), afterIndex);
+    }
+
+    /**
+     * Appends records read from another store's journal ({@link #journalFrom(long)}), keeping their indexes, and
+     * applies them; completes with the last index once they are synced, like any write. The first record's index
+     * must follow this journal's last one; a store fed this way should take no writes of its own.
+     */
+    public CompletableFuture<Long> appendReplicated(List<JournalRecord> records) {
+        Require.notNull(records, "records");
+        return enqueue(new StoreOp.Replicate(List.copyOf(records), new CompletableFuture<>()));
+    }
+
+    /** Index of the journal's last synced record (0 for a new store). */
+    public long lastIndex() {
+        return engine.journal().lastIndex();
     }
 
     /** Largest request or reply stored, in bytes (all frames). */
@@ -167,24 +187,47 @@ public final class TitanicStore implements AutoCloseable {
         return config.maxRequestBytes();
     }
 
-    /** Group commits done since open (each commits both replicas). */
+    /** Batches journaled since open, each made durable by one sync. */
     public long commitCount() {
-        return writer.commitCount();
+        return engine.commitCount();
+    }
+
+    /**
+     * Syncs done by the writer thread since open: one per batch, plus one for the directory whenever it had to
+     * create a journal segment itself (normally the checkpoint thread prepares the next one ahead).
+     */
+    public long syncCount() {
+        return engine.syncCount();
+    }
+
+    /** Checkpoints completed since open. */
+    public long checkpointCount() {
+        return engine.checkpointCount();
+    }
+
+    /** Reads the state file could not serve (checksum mismatch or missing value), served from the journal. */
+    public long damagedReads() {
+        return engine.damagedReads();
+    }
+
+    /** False while new requests are refused for lack of disk space or because the journal cannot be written. */
+    public boolean hasSpace() {
+        return engine.hasSpace();
     }
 
     /** Requests held, waiting or answered and not closed. */
     public int entries() {
-        return writer.entries();
+        return engine.entries();
     }
 
     /** Bytes of stored requests and replies. */
     public long liveBytes() {
-        return writer.liveBytes();
+        return engine.liveBytes();
     }
 
-    /** Size of one replica file; the directory holds two. */
+    /** Bytes on disk: journal segments and state file. */
     public long fileSizeBytes() {
-        return writer.fileSize();
+        return engine.diskBytes();
     }
 
     public Path directory() {
@@ -197,7 +240,7 @@ public final class TitanicStore implements AutoCloseable {
     }
 
     /**
-     * Stops the writer after the operations already queued, then closes the files and marks the store clean.
+     * Stops the writer after the operations already queued, checkpoints, then closes the files.
      * Operations submitted afterwards fail.
      */
     @Override
@@ -216,9 +259,8 @@ public final class TitanicStore implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!writerThread.isAlive()) {
-            writer.closeFiles();
+            engine.closeFiles();
         }
-        marker.close();
         lock.close();
     }
 

@@ -9,9 +9,16 @@ import java.nio.file.Path;
  * <li>{@code maxEntries}: requests held (waiting or answered, not closed); new requests beyond it are refused.</li>
  * <li>{@code maxLiveBytes}: bytes of stored requests and replies; new requests beyond it are refused.</li>
  * <li>{@code maxRequestBytes}: largest single request or reply (all frames).</li>
- * <li>{@code fileSizeAlarmBytes}: a store file larger than this logs a warning once (compact it, see README).</li>
+ * <li>{@code fileSizeAlarmBytes}: a state file larger than this, less than half of it live, is rewritten with
+ * only its live data; one that stays larger logs a warning once.</li>
  * <li>{@code maxBatch}: most operations in one group commit; {@code queueCapacity}: operations waiting for the
  * writer, beyond which callers are refused at once.</li>
+ * <li>{@code segmentBytes}: a journal segment is closed once it holds this many bytes (default 16 MiB).</li>
+ * <li>{@code checkpointBytes}, {@code checkpointIntervalMillis}: a checkpoint starts once the changes since the
+ * last one reach this many bytes, or this long after it if anything changed (defaults 4 MiB, 1 s). The changes
+ * since the last checkpoint are held in memory, up to 16 times {@code checkpointBytes} before writes wait.</li>
+ * <li>{@code diskReserveBytes}: new requests are refused while the disk has less free space than this, which is
+ * kept for the replies and closes of requests already stored (default 32 MiB).</li>
  * </ul>
  */
 public final class TitanicStoreConfig {
@@ -22,6 +29,10 @@ public final class TitanicStoreConfig {
     private final long fileSizeAlarmBytes;
     private final int maxBatch;
     private final int queueCapacity;
+    private final long segmentBytes;
+    private final long checkpointBytes;
+    private final long checkpointIntervalMillis;
+    private final long diskReserveBytes;
 
     private TitanicStoreConfig(Builder b) {
         this.directory = Require.notNull(b.directory, "store directory");
@@ -31,6 +42,12 @@ public final class TitanicStoreConfig {
         this.fileSizeAlarmBytes = Require.positive(b.fileSizeAlarmBytes, "store file size alarm");
         this.maxBatch = Require.positive(b.maxBatch, "max batch");
         this.queueCapacity = Require.positive(b.queueCapacity, "store queue capacity");
+        Require.that(b.segmentBytes >= 4096, "journal segment bytes must be >= 4096");
+        this.segmentBytes = b.segmentBytes;
+        this.checkpointBytes = Require.positive(b.checkpointBytes, "checkpoint bytes");
+        this.checkpointIntervalMillis = Require.positive(b.checkpointIntervalMillis, "checkpoint interval");
+        Require.that(b.diskReserveBytes >= 0, "disk reserve must be >= 0");
+        this.diskReserveBytes = b.diskReserveBytes;
     }
 
     public static Builder builder(Path directory) {
@@ -69,6 +86,22 @@ public final class TitanicStoreConfig {
         return queueCapacity;
     }
 
+    public long segmentBytes() {
+        return segmentBytes;
+    }
+
+    public long checkpointBytes() {
+        return checkpointBytes;
+    }
+
+    public long checkpointIntervalMillis() {
+        return checkpointIntervalMillis;
+    }
+
+    public long diskReserveBytes() {
+        return diskReserveBytes;
+    }
+
     public static final class Builder {
         private final Path directory;
         private int maxEntries = 100_000;
@@ -77,6 +110,10 @@ public final class TitanicStoreConfig {
         private long fileSizeAlarmBytes = 4L << 30;
         private int maxBatch = 1_000;
         private int queueCapacity = 10_000;
+        private long segmentBytes = 16L << 20;
+        private long checkpointBytes = 4L << 20;
+        private long checkpointIntervalMillis = 1_000;
+        private long diskReserveBytes = 32L << 20;
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -109,6 +146,26 @@ public final class TitanicStoreConfig {
 
         public Builder queueCapacity(int value) {
             this.queueCapacity = value;
+            return this;
+        }
+
+        public Builder segmentBytes(long value) {
+            this.segmentBytes = value;
+            return this;
+        }
+
+        public Builder checkpointBytes(long value) {
+            this.checkpointBytes = value;
+            return this;
+        }
+
+        public Builder checkpointIntervalMillis(long value) {
+            this.checkpointIntervalMillis = value;
+            return this;
+        }
+
+        public Builder diskReserveBytes(long value) {
+            this.diskReserveBytes = value;
             return this;
         }
 

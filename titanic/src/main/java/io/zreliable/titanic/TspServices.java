@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -31,6 +30,7 @@ final class TspServices {
 
     private final TitanicStore store;
     private final long storeTimeoutMillis;
+    private final StoreDeadlines deadlines;
     private final Listener listener;
     private final DropCounter malformed = new DropCounter(LOG);
     /** Requests answered 500; the store logs the cause once (alarm), these count each occurrence. */
@@ -46,7 +46,13 @@ final class TspServices {
     TspServices(TitanicStore store, Duration storeTimeout, Listener listener) {
         this.store = store;
         this.storeTimeoutMillis = storeTimeout.toMillis();
+        this.deadlines = new StoreDeadlines(storeTimeout);
         this.listener = listener;
+    }
+
+    /** Stops the timeout sweep. */
+    void close() {
+        deadlines.close();
     }
 
     /** titanic.request: [service, body...] -> [200, uuid] after the commit, or 400 / 500. */
@@ -146,7 +152,7 @@ final class TspServices {
      * store timeout (each counted by reason).
      */
     private <T> CompletableFuture<ZMsg> answer(CompletableFuture<T> operation, Function<T, ZMsg> reply) {
-        return operation.orTimeout(storeTimeoutMillis, TimeUnit.MILLISECONDS).handle((result, error) -> {
+        return deadlines.watch(operation).handle((result, error) -> {
             Throwable cause = Futures.cause(error);
             if (cause == null) {
                 try {

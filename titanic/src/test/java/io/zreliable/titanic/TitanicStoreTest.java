@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zreliable.common.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -212,7 +214,7 @@ class TitanicStoreTest {
             await(store.storeReply(kept.get(0), List.of(bytes("answer"))));
             long before = store.fileSizeBytes();
             long reclaimed = await(store.compact());
-            System.out.printf("compaction: %d -> %d bytes per replica%n", before, store.fileSizeBytes());
+            System.out.printf("compaction: %d -> %d bytes on disk%n", before, store.fileSizeBytes());
             assertTrue(reclaimed > 0 && store.fileSizeBytes() < before, before + " -> " + store.fileSizeBytes());
             assertEquals(kept.subList(1, kept.size()),
                     await(store.pending(0, 100)).stream().map(StoredRequest::uuid).toList());
@@ -227,9 +229,10 @@ class TitanicStoreTest {
     }
 
     @Test
-    void oversizedFileIsCompactedAutomatically() throws Exception {
+    void oversizedStoreShrinksBackAutomatically() throws Exception {
         long alarm = 4L << 20;
-        TitanicStoreConfig config = TitanicStoreConfig.builder(dir).fileSizeAlarmBytes(alarm).build();
+        TitanicStoreConfig config = TitanicStoreConfig.builder(dir).fileSizeAlarmBytes(alarm)
+                .segmentBytes(256 * 1024).build();
         try (TitanicStore store = TitanicStore.open(config)) {
             List<CompletableFuture<String>> futures = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
@@ -239,8 +242,9 @@ class TitanicStoreTest {
             for (CompletableFuture<String> future : futures) {
                 uuids.add(await(future));
             }
+            Eventually.until("the state file to take the burst", Duration.ofSeconds(30),
+                    () -> store.fileSizeBytes() > alarm);
             long peak = store.fileSizeBytes();
-            assertTrue(peak > alarm, "burst should grow the file over the alarm, was " + peak);
             List<CompletableFuture<Void>> closes = new ArrayList<>();
             for (String uuid : uuids) {
                 closes.add(store.close(uuid));
@@ -249,8 +253,10 @@ class TitanicStoreTest {
                 await(close);
             }
             String last = await(store.submit("echo", List.of(bytes("live"))));
-            System.out.printf("automatic compaction: %d -> %d bytes per replica%n", peak, store.fileSizeBytes());
-            assertTrue(store.fileSizeBytes() <= alarm, "file is " + store.fileSizeBytes() + " bytes");
+            // Checkpoints retire the journal's segments and rewrite the state file, without anyone asking.
+            Eventually.until("the store to shrink below the alarm", Duration.ofSeconds(60),
+                    () -> store.fileSizeBytes() <= alarm, store::fileSizeBytes);
+            System.out.printf("automatic reclamation: %d -> %d bytes on disk%n", peak, store.fileSizeBytes());
             assertEquals(ReplyLookup.Status.PENDING, await(store.lookup(last)).status());
         }
     }

@@ -22,7 +22,8 @@ import org.zeromq.ZMsg;
  * from many concurrent ones, next to the raw durable-write rate of the same directory measured in the same run:
  * one forced append per record, and one per batch of 100. Also measured in the same run, on the same broker: the
  * message-path ceiling, the same clients' MDP round trips to as many echo workers with no store behind them, which
- * no acknowledged request can beat; and how many requests shared each commit.
+ * no acknowledged request can beat; how many requests shared each journal batch, and how many fsyncs each batch
+ * cost (one: the journal's fdatasync; checkpoints run on their own thread).
  */
 final class TitanicScenario {
     private static final String SERVICE = "bench.sink";
@@ -61,16 +62,19 @@ final class TitanicScenario {
                     report.add(new BenchRow("titanic-ceiling").param("clients", clients)
                             .param("request_workers", clients).param("size", recordBytes).sample(ceiling, null));
                     long commitsBefore = titanic.store().commitCount();
+                    long syncsBefore = titanic.store().syncCount();
                     long storedBefore = titanic.store().entries();
                     LatencySample sample = measureClients(options, endpoint, clients, body);
-                    double perCommit = (double) (titanic.store().entries() - storedBefore)
-                            / Math.max(1, titanic.store().commitCount() - commitsBefore);
+                    long batches = Math.max(1, titanic.store().commitCount() - commitsBefore);
+                    double perCommit = (double) (titanic.store().entries() - storedBefore) / batches;
+                    double syncsPerBatch = (double) (titanic.store().syncCount() - syncsBefore) / batches;
                     BenchRow row = new BenchRow("titanic-request").param("clients", clients)
                             .param("request_workers", maxClients).param("size", recordBytes)
                             .sample(sample, null);
                     row.metric("fsync_rps", perRecord.requestsPerSecond());
                     row.metric("ratio", sample.requestsPerSecond() / perRecord.requestsPerSecond());
                     row.metric("per_commit", perCommit);
+                    row.metric("fsyncs_per_batch", syncsPerBatch);
                     row.metric("ceiling_rps", ceiling.requestsPerSecond());
                     row.metric("ceiling_ratio", sample.requestsPerSecond() / ceiling.requestsPerSecond());
                     report.add(row);

@@ -87,7 +87,7 @@ class BenchCommandTest {
         assertTrue(lines.get(5).startsWith("BENCH titanic-request clients=3 request_workers=3 size=64 rps="),
                 lines.get(5));
         for (String line : List.of(lines.get(3), lines.get(5))) {
-            assertTrue(line.matches(".* fsync_rps=\\d+ ratio=[0-9.]+ per_commit=[0-9.]+"
+            assertTrue(line.matches(".* fsync_rps=\\d+ ratio=[0-9.]+ per_commit=[0-9.]+ fsyncs_per_batch=[0-9.]+"
                     + " ceiling_rps=\\d+ ceiling_ratio=[0-9.]+"), line);
         }
         try (var left = Files.list(dir)) {
