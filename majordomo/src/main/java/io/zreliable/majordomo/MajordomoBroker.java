@@ -94,7 +94,7 @@ public final class MajordomoBroker implements AutoCloseable {
             }
             bound.add(socket.getLastEndpoint());
         }
-        BrokerEngine created = new BrokerEngine(config, socket, reactor.clock());
+        BrokerEngine created = new BrokerEngine(config, msg -> msg.send(socket), reactor.clock());
         reactor.register(socket, this::drain);
         long tick = Math.max(1L, config.heartbeat().intervalMillis() / 4);
         reactor.scheduleRepeating(tick, created::onTick);
@@ -132,7 +132,7 @@ public final class MajordomoBroker implements AutoCloseable {
     /** Counters so far; all zero before start. */
     public BrokerStats stats() {
         BrokerEngine current = engine;
-        return current == null ? new BrokerStats(0, 0, 0, 0, 0, 0, 0, 0, Map.of()) : current.stats();
+        return current == null ? new BrokerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of()) : current.stats();
     }
 
     /** Sends DISCONNECT to every worker, stops the broker thread and closes the socket. Idempotent. */
