@@ -305,7 +305,8 @@ public final class MajordomoWorker implements AutoCloseable {
         reply.whenComplete((frames, error) -> {
             stream.finished = true;
             Runnable outcome = outcome(requestGeneration, client, frames, error);
-            if (reactor.inReactorThread()) {
+            // Parts handed to the socket thread must go out before the final part: queue behind them if any wait.
+            if (reactor.inReactorThread() && !stream.hasQueuedParts()) {
                 outcome.run();
             } else {
                 reactor.execute(outcome);
@@ -469,6 +470,11 @@ public final class MajordomoWorker implements AutoCloseable {
                 room.release();
                 onPartial(this, part);
             });
+        }
+
+        /** True while parts sent from another thread still wait for the socket thread. */
+        boolean hasQueuedParts() {
+            return room.availablePermits() < MAX_QUEUED_PARTS;
         }
 
         private void acquireRoom() {

@@ -95,8 +95,12 @@ class MdpStreamingTest {
                 texts(client.stream("count", ZMsg.newStringMsg("3"))));
         assertEquals(List.of("final"), texts(client.stream("count", ZMsg.newStringMsg("0"))));
         assertEquals("part 0part 1final", client.send("count", "2"));
-        assertEquals(3, worker.replies());
-        assertEquals(5, worker.partialsSent());
+        // A handler this fast often finishes before the socket thread has sent its parts: they still go first.
+        for (int i = 0; i < 50; i++) {
+            assertEquals(List.of("part 0", "final"), texts(client.stream("count", ZMsg.newStringMsg("1"))));
+        }
+        assertEquals(53, worker.replies());
+        assertEquals(55, worker.partialsSent());
         assertEquals(0, client.dropped());
     }
 
