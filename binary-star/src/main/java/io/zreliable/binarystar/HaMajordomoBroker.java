@@ -32,9 +32,10 @@ import org.zeromq.ZMsg;
  * endpoints with a <em>gate</em> instead, which refuses work in a way that moves clients and workers to the other
  * server:
  * <ul>
- *   <li>a client request (in any MDP dialect, see {@link MdpDialect}) is never answered: the client's retry policy times out and sends it to
- *       the other endpoint. Each one also counts as a Binary Star vote, so when the active server has been silent
- *       for two heartbeats the first client request makes this server active;</li>
+ *   <li>a client request (in any MDP dialect, see {@link MdpDialect}) is never answered: the client's retry
+ *       policy times out and sends it to the other endpoint. Each one also counts as a Binary Star vote, so when
+ *       the active server has been silent for two heartbeats the first client request makes this server
+ *       active;</li>
  *   <li>any worker command (READY, HEARTBEAT...) is answered with DISCONNECT in the worker's dialect, so the
  *       worker reconnects to its next endpoint;</li>
  *   <li>anything else is dropped and counted in {@link #drops()}.</li>

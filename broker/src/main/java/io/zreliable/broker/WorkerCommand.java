@@ -65,7 +65,8 @@ public final class WorkerCommand implements Callable<Integer> {
         if (parts > 1 && !dialect.streams()) {
             throw new IllegalArgumentException("--parts needs --mdp 0.2 or 0.2-majortomo: MDP/0.1 has one reply");
         }
-        WorkerConfig config = WorkerConfig.builder(service).protocol(dialect).connect(endpoints).heartbeat(heartbeat.toConfig())
+        WorkerConfig config = WorkerConfig.builder(service).protocol(dialect).connect(endpoints)
+                .heartbeat(heartbeat.toConfig())
                 .backoff(BackoffConfig.builder().initialMillis(reconnectMillis).maxMillis(reconnectMillis * 32)
                         .build())
                 .curve(curve.keys())

@@ -16,8 +16,8 @@ import java.util.Map;
  * @param dropped messages dropped, all reasons
  * @param drops messages dropped by reason (malformed, queue full, protocol errors, ...)
  */
-public record BrokerStats(long requests, long replies, long partials, int workers, int services, int queued, long workersExpired,
-        long disconnectsSent, long dropped, Map<String, Long> drops) {
+public record BrokerStats(long requests, long replies, long partials, int workers, int services, int queued,
+        long workersExpired, long disconnectsSent, long dropped, Map<String, Long> drops) {
 
     /** Drops counted under {@code reason}, 0 when none. */
     public long drops(String reason) {

@@ -18,10 +18,12 @@ import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
- * A Majordomo broker (7/MDP, MDP/0.1, with 8/MMI): one ROUTER socket, bound to one or more endpoints, serves clients
- * ({@code MDPC01}) and workers ({@code MDPW01}). Services are created on demand; requests queue per service until a
- * worker is ready; idle workers are used least-recently-used first; silent workers expire after heartbeat interval x
- * liveness; a worker that breaks the protocol gets DISCONNECT. Limits and their behaviour are in {@link BrokerConfig}.
+ * A Majordomo broker (7/MDP and 18/MDP, with 8/MMI): one ROUTER socket, bound to one or more endpoints, serves
+ * clients and workers of every {@link MdpDialect} at once, each in its own framing; a 0.2 worker's streamed reply
+ * reaches a 0.1 client as one REPLY (the README lists the cross-version rules). Services are created on demand;
+ * requests queue per service until a worker is ready; idle workers are used least-recently-used first; silent
+ * workers expire after heartbeat interval x liveness; a worker that breaks the protocol gets DISCONNECT. Limits and
+ * their behaviour are in {@link BrokerConfig}.
  *
  * <pre>{@code
  * try (MajordomoBroker broker = new MajordomoBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*").build())) {

@@ -29,9 +29,9 @@ import org.zeromq.ZMsg;
  * A Majordomo worker: connects a DEALER to a broker, sends READY for its service, runs each REQUEST through its
  * handler and sends the reply. It speaks the {@link MdpDialect} of {@link WorkerConfig#protocol()} (MDP/0.1 by
  * default). A streaming handler ({@link #streaming}, {@link #asyncStreaming}) sends PARTIAL replies through a
- * {@link ReplyStream} before its FINAL one; that needs an MDP/0.2 dialect. It heartbeats the broker while idle or busy, and
- * reconnects on a new socket, after a back-off and to the next configured endpoint, when the broker falls silent
- * for interval x liveness or sends DISCONNECT. A handler failure is logged and the worker registers again.
+ * {@link ReplyStream} before its FINAL one; that needs an MDP/0.2 dialect. It heartbeats the broker while idle or
+ * busy, and reconnects on a new socket, after a back-off and to the next configured endpoint, when the broker falls
+ * silent for interval x liveness or sends DISCONNECT. A handler failure is logged and the worker registers again.
  *
  * <p>Logging: losing a broker that had accepted the worker (it sent HEARTBEAT or REQUEST) is logged once, at INFO
  * or WARN; the refusals and silences that follow until a broker accepts the worker again are logged at debug only

@@ -227,8 +227,8 @@ class MdpStreamingTest {
         RetryPolicy quick = RetryPolicy.builder().timeoutMillis(2_000).attempts(5).build();
 
         Iterator<ZMsg> parts = client(MdpDialect.MDP_0_2_MAJORTOMO, quick).stream("stuck", ZMsg.newStringMsg("go"));
-        RawMdp.message(RawMdp.partial(MdpDialect.MDP_0_2_MAJORTOMO, requestAddress(worker, MdpDialect.MDP_0_2_MAJORTOMO),
-                "only part")).send(worker);
+        String held = requestAddress(worker, MdpDialect.MDP_0_2_MAJORTOMO);
+        RawMdp.message(RawMdp.partial(MdpDialect.MDP_0_2_MAJORTOMO, held, "only part")).send(worker);
         assertTrue(parts.hasNext());
         assertEquals("only part", parts.next().popString());
         RequestTimeoutException stopped = assertThrows(RequestTimeoutException.class, parts::hasNext);
