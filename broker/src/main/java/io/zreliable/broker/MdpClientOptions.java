@@ -20,16 +20,14 @@ final class MdpClientOptions {
             description = "Attempts per request before giving up (default: ${DEFAULT-VALUE}).")
     int attempts;
 
-    @Option(names = "--mdp", paramLabel = "VERSION", defaultValue = "0.1",
-            description = "MDP dialect to speak: 0.1 (7/MDP), 0.2 (18/MDP, replies may stream) or 0.2-majortomo "
-                    + "(MDP/0.2 as the majortomo broker frames it) (default: ${DEFAULT-VALUE}).")
-    String mdp;
+    @Mixin
+    MdpVersionOption version = new MdpVersionOption();
 
     @Mixin
     CurveClientOptions curve = new CurveClientOptions();
 
     MdpDialect dialect() {
-        return MdpDialect.ofLabel(mdp);
+        return version.dialect();
     }
 
     RetryPolicy retryPolicy() {

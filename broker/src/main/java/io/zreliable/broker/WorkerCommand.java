@@ -41,10 +41,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Mixin
     CurveClientOptions curve = new CurveClientOptions();
 
-    @Option(names = "--mdp", paramLabel = "VERSION", defaultValue = "0.1",
-            description = "MDP dialect to speak: 0.1 (7/MDP), 0.2 (18/MDP) or 0.2-majortomo (MDP/0.2 as the "
-                    + "majortomo broker frames it) (default: ${DEFAULT-VALUE}).")
-    String mdp;
+    @Mixin
+    MdpVersionOption version = new MdpVersionOption();
 
     @Option(names = "--parts", paramLabel = "N", defaultValue = "1",
             description = "Reply in N parts, each a copy of the request: N-1 PARTIALs, then the FINAL "
@@ -58,7 +56,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MdpDialect dialect = MdpDialect.ofLabel(mdp);
+        MdpDialect dialect = version.dialect();
         if (parts < 1 || parts > MAX_PARTS) {
             throw new IllegalArgumentException("--parts must be between 1 and " + MAX_PARTS + ", was " + parts);
         }

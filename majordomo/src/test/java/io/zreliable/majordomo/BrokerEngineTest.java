@@ -13,10 +13,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.zeromq.ZMsg;
@@ -60,19 +58,9 @@ class BrokerEngineTest {
         assertTrue(outbox.isEmpty(), () -> "unexpected " + RawMdp.describe(RawMdp.strings(outbox.peek())));
     }
 
-    static Stream<Arguments> dialectPairs() {
-        List<Arguments> pairs = new ArrayList<>();
-        for (MdpDialect client : MdpDialect.values()) {
-            for (MdpDialect worker : MdpDialect.values()) {
-                pairs.add(Arguments.of(client, worker));
-            }
-        }
-        return pairs.stream();
-    }
-
     /** Every client dialect meets every worker dialect; 0.2 workers stream two parts before the final one. */
     @ParameterizedTest(name = "client {0}, worker {1}")
-    @MethodSource("dialectPairs")
+    @MethodSource("io.zreliable.majordomo.RawMdp#dialectPairs")
     void everyClientDialectReachesEveryWorkerDialect(MdpDialect client, MdpDialect worker) {
         from("W", RawMdp.ready(worker, "echo"));
         from("C", RawMdp.clientRequest(client, "echo", "a", "b"));

@@ -7,6 +7,7 @@ import io.zreliable.common.FrameFuzzer;
 import io.zreliable.common.RetryPolicy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.zeromq.ZMQ;
@@ -35,10 +36,20 @@ class MajordomoFuzzTest {
         kit.echoWorker(endpoint, "echo");
         MajordomoClient client = kit.client(endpoint, 5_000, 3);
         assertEquals("before", client.send("echo", "before"), fuzz.toString());
+        storm(fuzz, broker, templates(),
+                i -> assertEquals("during " + i, client.send("echo", "during " + i), fuzz.toString()));
+        assertEquals("after", client.send("echo", "after"), fuzz.toString());
+    }
+
+    /**
+     * Sends {@value #MESSAGES} mutations of {@code templates} from raw DEALERs, calling {@code check} every
+     * {@value #CHECK_EVERY}; then the broker must have counted drops and sent DISCONNECTs, and once the hostile
+     * peers are gone only the test's one real worker may be left.
+     */
+    private void storm(FrameFuzzer fuzz, MajordomoBroker broker, List<List<byte[]>> templates, IntConsumer check) {
+        String endpoint = broker.endpoints().get(0);
         long dropsBefore = broker.stats().dropped();
         long disconnectsBefore = broker.stats().disconnectsSent();
-
-        List<List<byte[]>> templates = templates();
         List<ZMQ.Socket> hostile = new ArrayList<>();
         for (int i = 0; i < MESSAGES; i++) {
             if (i % 25 == 0) {
@@ -52,11 +63,9 @@ class MajordomoFuzzTest {
             List<byte[]> template = templates.get(fuzz.random().nextInt(templates.size()));
             FrameFuzzer.send(hostile.get(i % hostile.size()), fuzz.mutate(template));
             if (i % CHECK_EVERY == CHECK_EVERY - 1) {
-                assertEquals("during " + i, client.send("echo", "during " + i), fuzz.toString());
+                check.accept(i);
             }
         }
-
-        assertEquals("after", client.send("echo", "after"), fuzz.toString());
         BrokerStats stats = broker.stats();
         assertTrue(stats.dropped() > dropsBefore, "drops counted: " + stats.drops() + " " + fuzz);
         assertTrue(stats.disconnectsSent() > disconnectsBefore, "bad workers disconnected " + fuzz);
@@ -89,35 +98,12 @@ class MajordomoFuzzTest {
         kit.track(streaming);
         MajordomoClient plain = kit.client(endpoint, 5_000, 3);
         assertEquals("before-1before-2before-end", streaming.send("stream", "before"), fuzz.toString());
-        long dropsBefore = broker.stats().dropped();
-        long disconnectsBefore = broker.stats().disconnectsSent();
-
-        List<List<byte[]>> templates = mdp02Templates();
-        List<ZMQ.Socket> hostile = new ArrayList<>();
-        for (int i = 0; i < MESSAGES; i++) {
-            if (i % 25 == 0) {
-                hostile.forEach(kit.context::destroySocket);
-                hostile.clear();
-                for (int p = 0; p < 3; p++) {
-                    hostile.add(kit.dealer(endpoint));
-                }
-            }
-            List<byte[]> template = templates.get(fuzz.random().nextInt(templates.size()));
-            FrameFuzzer.send(hostile.get(i % hostile.size()), fuzz.mutate(template));
-            if (i % CHECK_EVERY == CHECK_EVERY - 1) {
-                assertEquals("d" + i + "-1d" + i + "-2d" + i + "-end", streaming.send("stream", "d" + i),
-                        fuzz + " broker " + broker.stats() + " worker drops " + worker.dropped() + " client drops "
-                        + streaming.dropped());
-                assertEquals("p" + i + "-1p" + i + "-2p" + i + "-end", plain.send("stream", "p" + i), fuzz.toString());
-            }
-        }
-
+        storm(fuzz, broker, mdp02Templates(), i -> {
+            assertEquals("d" + i + "-1d" + i + "-2d" + i + "-end", streaming.send("stream", "d" + i),
+                    fuzz + " broker " + broker.stats() + " worker drops " + worker.dropped());
+            assertEquals("p" + i + "-1p" + i + "-2p" + i + "-end", plain.send("stream", "p" + i), fuzz.toString());
+        });
         assertEquals("after-1after-2after-end", streaming.send("stream", "after"), fuzz.toString());
-        BrokerStats stats = broker.stats();
-        assertTrue(stats.dropped() > dropsBefore, "drops counted: " + stats.drops() + " " + fuzz);
-        assertTrue(stats.disconnectsSent() > disconnectsBefore, "bad workers disconnected " + fuzz);
-        hostile.forEach(kit.context::destroySocket);
-        Await.until("only the real worker left " + fuzz, () -> broker.stats().workers() == 1);
     }
 
     /** Well-formed messages of every kind in both 0.2 dialects, written by hand, for the fuzzer to break. */

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.zeromq.ZMQ;
@@ -66,18 +64,8 @@ class MdpDialectsSocketTest {
         return client;
     }
 
-    static Stream<Arguments> dialectPairs() {
-        List<Arguments> pairs = new ArrayList<>();
-        for (MdpDialect client : MdpDialect.values()) {
-            for (MdpDialect worker : MdpDialect.values()) {
-                pairs.add(Arguments.of(client, worker));
-            }
-        }
-        return pairs.stream();
-    }
-
     @ParameterizedTest(name = "client {0}, worker {1}")
-    @MethodSource("dialectPairs")
+    @MethodSource("io.zreliable.majordomo.RawMdp#dialectPairs")
     void everyRowOfTheDialectTableOverSockets(MdpDialect clientDialect, MdpDialect workerDialect) {
         startBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*"));
         ZMQ.Socket worker = worker(workerDialect, "echo");

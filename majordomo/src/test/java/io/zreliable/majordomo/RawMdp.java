@@ -4,6 +4,8 @@ import io.zreliable.common.Frames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.zeromq.ZFrame;
 import org.zeromq.ZMsg;
 
@@ -16,6 +18,17 @@ final class RawMdp {
     private static final String EMPTY = "";
 
     private RawMdp() {
+    }
+
+    /** Every (client dialect, worker dialect) pair, for parameterized tests. */
+    static Stream<Arguments> dialectPairs() {
+        List<Arguments> pairs = new ArrayList<>();
+        for (MdpDialect client : MdpDialect.values()) {
+            for (MdpDialect worker : MdpDialect.values()) {
+                pairs.add(Arguments.of(client, worker));
+            }
+        }
+        return pairs.stream();
     }
 
     static List<String> clientRequest(MdpDialect dialect, String service, String... body) {
