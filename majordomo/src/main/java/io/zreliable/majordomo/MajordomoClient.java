@@ -181,13 +181,16 @@ public final class MajordomoClient implements AutoCloseable {
                         ended = true;
                         open = null;
                     }
-                } else if (received == 0 && attempt < policy.attempts()) {
+                } else {
                     LOG.debug("no reply from {} for {} within {} ms (attempt {} of {})", ring.current(), service,
                             policy.timeoutMillis(), attempt, policy.attempts());
-                    // A new socket: whatever the old one might still receive belongs to an abandoned attempt.
+                    // A new socket (and the next endpoint) for whatever comes next: anything the old one might
+                    // still receive belongs to an abandoned attempt.
                     replaceSocket();
-                    transmit();
-                } else {
+                    if (received == 0 && attempt < policy.attempts()) {
+                        transmit();
+                        continue;
+                    }
                     ended = true;
                     open = null;
                     throw new RequestTimeoutException("majordomo request to service '" + service + "'"
