@@ -228,28 +228,43 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         }
         request.timer.cancel();
         request.parts++;
-        if (last) {
-            slot.outstanding.remove(laneKey);
-            if (request.gathered != null) {
-                request.gathered.addAll(body);
-                body = request.gathered;
-            }
-            finish(request).complete(body);
-        } else if (request.onPartial == null) {
+        if (request.onPartial == null && (request.gathered != null || !last)) {
             if (request.gathered == null) {
                 request.gathered = new ZMsg();
             }
+            request.gatheredBytes += Frames.byteSize(body);
             request.gathered.addAll(body);
-            armTimer(request);
-        } else {
-            try {
-                request.onPartial.accept(body);
-                armTimer(request);
-            } catch (RuntimeException e) {
-                slot.outstanding.remove(laneKey);
-                finish(request).completeExceptionally(e);
+            body = request.gathered;
+            if (request.gatheredBytes > MajordomoClient.MAX_JOINED_BYTES) {
+                abandon(slot, request, new IllegalStateException("streamed reply over "
+                        + MajordomoClient.MAX_JOINED_BYTES + " bytes: use stream() to take it part by part"));
+                return;
             }
         }
+        if (last) {
+            slot.outstanding.remove(laneKey);
+            finish(request).complete(body);
+            return;
+        }
+        if (request.onPartial != null) {
+            try {
+                request.onPartial.accept(body);
+            } catch (RuntimeException e) {
+                abandon(slot, request, e);
+                return;
+            }
+        }
+        armTimer(request);
+    }
+
+    /**
+     * Fails a request part way through its stream. Its slot gets a new socket: the rest of the stream must not reach
+     * the next request of the same service on this slot.
+     */
+    private void abandon(Slot slot, AsyncRequest request, Throwable cause) {
+        slot.outstanding.remove(request.lane);
+        replace(slot);
+        finish(request).completeExceptionally(cause);
     }
 
     private void onTimeout(AsyncRequest request) {

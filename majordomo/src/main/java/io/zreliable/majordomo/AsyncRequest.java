@@ -19,6 +19,7 @@ final class AsyncRequest {
     final CompletableFuture<ZMsg> future = new CompletableFuture<>();
     /** The frames of the parts received so far, when they are joined into the final reply. */
     ZMsg gathered;
+    long gatheredBytes;
     /** Parts received: once there is one, a timeout ends the request instead of retrying it. */
     int parts;
     int attempts;

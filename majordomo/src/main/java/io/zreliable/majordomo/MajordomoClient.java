@@ -48,6 +48,11 @@ import org.zeromq.ZMsg;
  * thread (or {@link AsyncMajordomoClient} for concurrency).
  */
 public final class MajordomoClient implements AutoCloseable {
+    /**
+     * Most bytes {@link #send} (and {@link AsyncMajordomoClient}'s {@code send}) joins from a streamed reply; a
+     * longer stream fails with {@link IllegalStateException}: take it part by part with {@code stream}.
+     */
+    public static final long MAX_JOINED_BYTES = 256L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(MajordomoClient.class);
 
     private final ZContext context;
@@ -97,12 +102,22 @@ public final class MajordomoClient implements AutoCloseable {
      * in the 0.2 dialects the frames of every part, in order.
      *
      * @throws RequestTimeoutException when no attempt was answered, or a stream stopped part way
+     * @throws IllegalStateException when a streamed reply is over {@link #MAX_JOINED_BYTES}
      */
     public ZMsg send(String service, ZMsg request) {
         Iterator<ZMsg> parts = stream(service, request);
         ZMsg reply = new ZMsg();
+        long bytes = 0;
         while (parts.hasNext()) {
-            reply.addAll(parts.next());
+            ZMsg part = parts.next();
+            bytes += Frames.byteSize(part);
+            if (bytes > MAX_JOINED_BYTES) {
+                replaceSocket(); // the rest of the stream must not reach the next request
+                open = null;
+                throw new IllegalStateException("streamed reply from " + service + " over " + MAX_JOINED_BYTES
+                        + " bytes: use stream() to take it part by part");
+            }
+            reply.addAll(part);
         }
         return reply;
     }

@@ -174,6 +174,26 @@ class MdpStreamingTest {
     }
 
     @Test
+    void aPartCallbackThatThrowsFailsItsRequestAndTheRestOfItsStreamReachesNoOtherRequest() throws Exception {
+        broker();
+        streamingWorker("count", MdpDialect.MDP_0_2, false);
+        AsyncMajordomoClient client = AsyncMajordomoClient.builder().connect(endpoint).protocol(MdpDialect.MDP_0_2)
+                .retryPolicy(PATIENT).connections(1).build();
+        kit.track(client);
+        IllegalStateException refused = new IllegalStateException("callback failure on purpose");
+        CompletableFuture<ZMsg> failed = client.stream("count", ZMsg.newStringMsg("5"), part -> {
+            throw refused;
+        });
+        ExecutionException e = assertThrows(ExecutionException.class, () -> failed.get(30, TimeUnit.SECONDS));
+        assertEquals(refused, e.getCause());
+        // The same (only) connection's next request of the same service sees its own parts only.
+        for (int i = 0; i < 3; i++) {
+            assertEquals("part 0part 1final", client.send("count", "2").get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(0, client.pending());
+    }
+
+    @Test
     void aStreamingHandlerNeedsAnMdp02WorkerAndNoPartMayFollowTheFinal() throws Exception {
         broker();
         assertThrows(IllegalArgumentException.class, () -> MajordomoWorker.streaming(
