@@ -9,8 +9,9 @@ import io.zreliable.common.Sockets;
 import io.zreliable.common.ZapAuthenticator;
 import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
-import io.zreliable.majordomo.MdpProtocol;
-import java.util.Arrays;
+import io.zreliable.majordomo.MdpCodec;
+import io.zreliable.majordomo.MdpCommand;
+import io.zreliable.majordomo.MdpDialect;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,11 +34,12 @@ import org.zeromq.ZMsg;
  * endpoints with a <em>gate</em> instead, which refuses work in a way that moves clients and workers to the other
  * server:
  * <ul>
- *   <li>a client request ({@code MDPC01}) is never answered: the client's retry policy times out and sends it to
- *       the other endpoint. Each one also counts as a Binary Star vote, so when the active server has been silent
- *       for two heartbeats the first client request makes this server active;</li>
- *   <li>any worker command ({@code MDPW01}: READY, HEARTBEAT...) is answered with DISCONNECT, so the worker
- *       reconnects to its next endpoint;</li>
+ *   <li>a client request (in any MDP dialect, see {@link MdpDialect}) is never answered: the client's retry
+ *       policy times out and sends it to the other endpoint. Each one also counts as a Binary Star vote, so when
+ *       the active server has been silent for two heartbeats the first client request makes this server
+ *       active;</li>
+ *   <li>any worker command (READY, HEARTBEAT...) is answered with DISCONNECT in the worker's dialect, so the
+ *       worker reconnects to its next endpoint;</li>
  *   <li>anything else is dropped and counted in {@link #drops()}.</li>
  * </ul>
  * On becoming active the gate is closed and a {@link MajordomoBroker} binds the same endpoints (retrying for a
@@ -57,8 +59,6 @@ import org.zeromq.ZMsg;
  */
 public final class HaMajordomoBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaMajordomoBroker.class);
-    private static final byte[] CLIENT_HEADER = MdpProtocol.clientHeader();
-    private static final byte[] WORKER_HEADER = MdpProtocol.workerHeader();
     /** Longest routing id a ROUTER hands us. */
     private static final int MAX_ROUTING_ID = 255;
     /** Gate messages read per wake-up before timers and the state socket get their turn. */
@@ -217,26 +217,18 @@ public final class HaMajordomoBroker implements AutoCloseable {
 
     private void refuse(MessageReader in) throws MalformedMessageException {
         byte[] routingId = in.nextBytes("routing id", MAX_ROUTING_ID);
-        in.expectEmpty("envelope delimiter");
-        byte[] header = in.nextBytes("MDP header", CLIENT_HEADER.length);
-        if (Arrays.equals(header, CLIENT_HEADER)) {
+        MdpCodec.Header header = MdpCodec.readHeader(in);
+        if (header.role() == MdpCodec.Role.CLIENT) {
             // A client vote; if it makes us active the gate is gone, and the client's retry reaches the broker.
             if (!star.vote()) {
                 drops.drop("not active", star.state());
             }
-        } else if (Arrays.equals(header, WORKER_HEADER)) {
-            byte command = in.nextByte("worker command");
-            if (command != MdpProtocol.DISCONNECT) {
-                ZMsg disconnect = new ZMsg();
-                disconnect.add(routingId);
-                disconnect.add(new byte[0]);
-                disconnect.add(WORKER_HEADER);
-                disconnect.add(new byte[] {MdpProtocol.DISCONNECT});
-                disconnect.send(gate);
-                refusedWorkers++;
-            }
-        } else {
-            drops.drop("unknown header", "neither MDPC01 nor MDPW01");
+        } else if (!(MdpCodec.readCommand(header, in, MdpCodec.Direction.TO_BROKER)
+                instanceof MdpCommand.Disconnect)) {
+            ZMsg disconnect = MdpCodec.encode(header.dialect(), new MdpCommand.Disconnect());
+            disconnect.push(routingId);
+            disconnect.send(gate);
+            refusedWorkers++;
         }
     }
 

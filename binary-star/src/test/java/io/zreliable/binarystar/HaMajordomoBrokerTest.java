@@ -19,6 +19,7 @@ import io.zreliable.majordomo.MajordomoWorker;
 import io.zreliable.majordomo.MdpProtocol;
 import io.zreliable.majordomo.WorkerConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -160,6 +161,40 @@ class HaMajordomoBrokerTest extends SocketTest {
         ctx.destroySocket(worker);
         ctx.destroySocket(client);
         ctx.destroySocket(garbage);
+    }
+
+    /** The gate answers MDP/0.2 workers in their own framing and counts 0.2 clients as votes (frames by hand). */
+    @Test
+    void thePassiveServerRefusesMdp02PeersInTheirDialect() {
+        HaMajordomoBroker primary = server(Role.PRIMARY);
+        HaMajordomoBroker backup = server(Role.BACKUP);
+        await("primary active, backup passive", () -> primary.broker().isPresent()
+                && backup.state() == BstarState.PASSIVE);
+
+        ZMQ.Socket written = TestSupport.connect(ctx, SocketType.DEALER, backupEndpoint);
+        written.setReceiveTimeOut((int) TestSupport.WAIT.toMillis());
+        ZMsg.newStringMsg("MDPW02", "\u0001", "echo").send(written);
+        assertEquals(List.of("MDPW02", "\u0006"), strings(ZMsg.recvMsg(written)));
+
+        ZMQ.Socket majortomo = TestSupport.connect(ctx, SocketType.DEALER, backupEndpoint);
+        majortomo.setReceiveTimeOut((int) TestSupport.WAIT.toMillis());
+        ZMsg.newStringMsg("", "MDPW02", "\u0005").send(majortomo);
+        assertEquals(List.of("", "MDPW02", "\u0006"), strings(ZMsg.recvMsg(majortomo)));
+        assertEquals(2, backup.refusedWorkers());
+
+        ZMQ.Socket client = TestSupport.connect(ctx, SocketType.DEALER, backupEndpoint);
+        ZMsg.newStringMsg("MDPC02", "\u0001", "echo", "hello?").send(client);
+        ZMsg.newStringMsg("", "MDPC02", "\u0002", "echo", "hello?").send(client);
+        await("the passive server to refuse both clients", () -> backup.drops().count("not active") == 2);
+        ctx.destroySocket(written);
+        ctx.destroySocket(majortomo);
+        ctx.destroySocket(client);
+    }
+
+    private static List<String> strings(ZMsg msg) {
+        List<String> frames = new ArrayList<>();
+        msg.forEach(frame -> frames.add(frame.getString(ZMQ.CHARSET)));
+        return frames;
     }
 
     @Test

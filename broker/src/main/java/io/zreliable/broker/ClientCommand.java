@@ -5,6 +5,7 @@ import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.majordomo.AsyncMajordomoClient;
 import io.zreliable.majordomo.MajordomoClient;
 import java.io.PrintWriter;
+import java.util.Iterator;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code zreliable client}: sends requests to a Majordomo service, synchronously or with many in flight. */
 @Command(name = "client", mixinStandardHelpOptions = true,
-        description = "Send BODY to a Majordomo service COUNT times and print each reply (a summary line instead "
-                + "when COUNT > " + ClientCommand.PRINT_LIMIT + "). Exits 1 when a request is never answered.")
+        description = "Send BODY to a Majordomo service COUNT times and print each reply, each part of a streamed "
+                + "MDP/0.2 reply on its own line (a summary line instead when COUNT > " + ClientCommand.PRINT_LIMIT
+                + "). Exits 1 when a request is never answered.")
 public final class ClientCommand implements Callable<Integer> {
     /** Exit code when a request got no reply after every attempt. */
     public static final int EXIT_NO_REPLY = 1;
@@ -85,9 +87,13 @@ public final class ClientCommand implements Callable<Integer> {
     private Outcome runSync() {
         Outcome outcome = new Outcome();
         try (MajordomoClient client = new MajordomoClient(options.endpoints, options.retryPolicy(),
-                options.curve.keys())) {
+                options.curve.keys(), options.dialect())) {
             for (int i = 0; i < count; i++) {
-                outcome.replied(client.send(service, Frames.message(body)));
+                Iterator<ZMsg> parts = client.stream(service, Frames.message(body));
+                while (parts.hasNext()) {
+                    outcome.part(parts.next());
+                }
+                outcome.replied();
             }
         } catch (RequestTimeoutException e) {
             outcome.failure.compareAndSet(null, e);
@@ -99,18 +105,21 @@ public final class ClientCommand implements Callable<Integer> {
         Outcome outcome = new Outcome();
         Semaphore window = new Semaphore(inFlight);
         try (AsyncMajordomoClient client = AsyncMajordomoClient.builder().connect(options.endpoints)
-                .retryPolicy(options.retryPolicy()).connections(inFlight).curve(options.curve.keys()).build()) {
+                .retryPolicy(options.retryPolicy()).connections(inFlight).curve(options.curve.keys())
+                .protocol(options.dialect()).build()) {
             CompletableFuture<?>[] replies = new CompletableFuture<?>[count];
             for (int i = 0; i < count && outcome.failure.get() == null; i++) {
                 window.acquire();
-                replies[i] = client.send(service, Frames.message(body)).whenComplete((reply, error) -> {
-                    window.release();
-                    if (error != null) {
-                        outcome.failure.compareAndSet(null, error);
-                    } else {
-                        outcome.replied(reply);
-                    }
-                });
+                replies[i] = client.stream(service, Frames.message(body), outcome::part)
+                        .whenComplete((reply, error) -> {
+                            window.release();
+                            if (error != null) {
+                                outcome.failure.compareAndSet(null, error);
+                            } else {
+                                outcome.part(reply);
+                                outcome.replied();
+                            }
+                        });
             }
             for (CompletableFuture<?> reply : replies) {
                 if (reply != null) {
@@ -130,8 +139,12 @@ public final class ClientCommand implements Callable<Integer> {
         final AtomicLong replies = new AtomicLong();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        void replied(ZMsg reply) {
+        void replied() {
             replies.incrementAndGet();
+        }
+
+        /** Prints one reply, or one part of a streamed reply, while COUNT is small enough. */
+        void part(ZMsg reply) {
             if (count <= PRINT_LIMIT) {
                 PrintWriter out = spec.commandLine().getOut();
                 synchronized (out) {

@@ -1,6 +1,7 @@
 package io.zreliable.broker;
 
 import io.zreliable.common.RetryPolicy;
+import io.zreliable.majordomo.MdpDialect;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +21,14 @@ final class MdpClientOptions {
     int attempts;
 
     @Mixin
+    MdpVersionOption version = new MdpVersionOption();
+
+    @Mixin
     CurveClientOptions curve = new CurveClientOptions();
+
+    MdpDialect dialect() {
+        return version.dialect();
+    }
 
     RetryPolicy retryPolicy() {
         return RetryPolicy.builder().timeoutMillis(timeoutMillis).attempts(attempts).build();

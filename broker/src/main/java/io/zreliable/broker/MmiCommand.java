@@ -37,7 +37,7 @@ public final class MmiCommand implements Callable<Integer> {
                     + query);
         }
         try (MajordomoClient client = new MajordomoClient(options.endpoints, options.retryPolicy(),
-                options.curve.keys())) {
+                options.curve.keys(), options.dialect())) {
             spec.commandLine().getOut().println(client.send(query, service));
             spec.commandLine().getOut().flush();
             return 0;

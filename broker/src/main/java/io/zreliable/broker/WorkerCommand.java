@@ -2,18 +2,22 @@ package io.zreliable.broker;
 
 import io.zreliable.common.BackoffConfig;
 import io.zreliable.majordomo.MajordomoWorker;
+import io.zreliable.majordomo.MdpDialect;
+import io.zreliable.majordomo.ReplyStream;
 import io.zreliable.majordomo.WorkerConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zeromq.ZMsg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code zreliable worker}: runs a Majordomo echo worker until SIGTERM. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = "Run a Majordomo (MDP/0.1) echo worker: each request's frames come back as the reply.")
+        description = "Run a Majordomo echo worker: each request's frames come back as the reply; with --mdp 0.2 "
+                + "and --parts N, as a stream of N parts.")
 public final class WorkerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
 
@@ -37,20 +41,49 @@ public final class WorkerCommand implements Callable<Integer> {
     @Mixin
     CurveClientOptions curve = new CurveClientOptions();
 
+    @Mixin
+    MdpVersionOption version = new MdpVersionOption();
+
+    @Option(names = "--parts", paramLabel = "N", defaultValue = "1",
+            description = "Reply in N parts, each a copy of the request: N-1 PARTIALs, then the FINAL "
+                    + "(an MDP/0.2 dialect only; 1 to " + MAX_PARTS + ", default: ${DEFAULT-VALUE}).")
+    int parts;
+
+    /** Most parts per reply: bounds what one request can make the worker send. */
+    static final int MAX_PARTS = 1000;
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
     public Integer call() throws Exception {
-        WorkerConfig config = WorkerConfig.builder(service).connect(endpoints).heartbeat(heartbeat.toConfig())
+        MdpDialect dialect = version.dialect();
+        if (parts < 1 || parts > MAX_PARTS) {
+            throw new IllegalArgumentException("--parts must be between 1 and " + MAX_PARTS + ", was " + parts);
+        }
+        if (parts > 1 && !dialect.streams()) {
+            throw new IllegalArgumentException("--parts needs --mdp 0.2 or 0.2-majortomo: MDP/0.1 has one reply");
+        }
+        WorkerConfig config = WorkerConfig.builder(service).protocol(dialect).connect(endpoints)
+                .heartbeat(heartbeat.toConfig())
                 .backoff(BackoffConfig.builder().initialMillis(reconnectMillis).maxMillis(reconnectMillis * 32)
                         .build())
                 .curve(curve.keys())
                 // Echoing takes no time: answering on the socket thread saves two thread hand-offs per request.
                 .inlineHandler(true)
                 .build();
-        MajordomoWorker worker = new MajordomoWorker(config, request -> request).start();
-        LOG.info("echo worker for service '{}' ready, connecting to {}", service, String.join(", ", endpoints));
+        MajordomoWorker worker = (dialect.streams()
+                ? MajordomoWorker.streaming(config, this::echoInParts)
+                : new MajordomoWorker(config, request -> request)).start();
+        LOG.info("echo worker for service '{}' ({}, {} part(s) per reply) ready, connecting to {}", service,
+                dialect.label(), parts, String.join(", ", endpoints));
         lifetime.runUntilStopped(worker, "worker");
         return 0;
+    }
+
+    private ZMsg echoInParts(ZMsg request, ReplyStream stream) {
+        for (int i = 1; i < parts; i++) {
+            stream.partial(request.duplicate());
+        }
+        return request;
     }
 }

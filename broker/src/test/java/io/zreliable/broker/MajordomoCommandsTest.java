@@ -73,6 +73,44 @@ class MajordomoCommandsTest {
     }
 
     @Test
+    void anMdp02WorkerStreamsPartsThatEachClientDialectPrints() throws Exception {
+        String endpoint = BstarCli.freeEndpoint();
+        CliRun brokerRun = new CliRun();
+        Future<Integer> brokerExit = executor.submit(() -> brokerRun.execute(with(new String[] {"broker",
+            "--bind", endpoint}, FAST_HEARTBEAT)));
+        BrokerCommand broker = brokerRun.command("broker", BrokerCommand.class);
+        assertTrue(broker.lifetime.awaitStarted(DEADLINE), "broker did not start: " + brokerRun.err);
+        CliRun workerRun = new CliRun();
+        Future<Integer> workerExit = executor.submit(() -> workerRun.execute(with(new String[] {"worker",
+            "--connect", endpoint, "--service", "stream", "--mdp", "0.2", "--parts", "3"}, FAST_HEARTBEAT)));
+        assertTrue(workerRun.command("worker", WorkerCommand.class).lifetime.awaitStarted(DEADLINE),
+                "worker did not start: " + workerRun.err);
+
+        for (String mdp : new String[] {"0.2", "0.2-majortomo"}) {
+            CliRun client = new CliRun();
+            assertEquals(0, client.execute("client", "--connect", endpoint, "--service", "stream", "--mdp", mdp,
+                    "--timeout-ms", "5000", "--count", "2", "hi"), client.err.toString());
+            assertEquals("hi%nhi%nhi%nhi%nhi%nhi%n".formatted(), client.out.toString(), mdp);
+            CliRun async = new CliRun();
+            assertEquals(0, async.execute("client", "--connect", endpoint, "--service", "stream", "--mdp", mdp,
+                    "--async", "--timeout-ms", "5000", "yo"), async.err.toString());
+            assertEquals("yo%nyo%nyo%n".formatted(), async.out.toString(), mdp);
+        }
+        CliRun plain = new CliRun();
+        assertEquals(0, plain.execute("client", "--connect", endpoint, "--service", "stream", "--timeout-ms", "5000",
+                "hi"), plain.err.toString());
+        assertEquals("hi hi hi%n".formatted(), plain.out.toString(), "an MDP/0.1 client gets the parts in one reply");
+        CliRun mmi = new CliRun();
+        assertEquals(0, mmi.execute("mmi", "--connect", endpoint, "--mdp", "0.2", "stream"), mmi.err.toString());
+        assertEquals("200%n".formatted(), mmi.out.toString());
+
+        workerRun.command("worker", WorkerCommand.class).lifetime.stop();
+        assertEquals(0, workerExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS), workerRun.err.toString());
+        broker.lifetime.stop();
+        assertEquals(0, brokerExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS), brokerRun.err.toString());
+    }
+
+    @Test
     void aClientWhoseRequestIsNeverAnsweredExitsOneWithAMessage() throws Exception {
         CliRun client = new CliRun();
 
@@ -128,5 +166,13 @@ class MajordomoCommandsTest {
         CliRun badWorker = new CliRun();
         assertEquals(2, badWorker.execute("worker", "--service", "mmi.fake"));
         assertTrue(badWorker.err.toString().contains("reserved for the broker"), badWorker.err.toString());
+
+        CliRun partsOn01 = new CliRun();
+        assertEquals(2, partsOn01.execute("worker", "--parts", "3"));
+        assertTrue(partsOn01.err.toString().contains("--parts needs --mdp 0.2"), partsOn01.err.toString());
+
+        CliRun badVersion = new CliRun();
+        assertEquals(2, badVersion.execute("client", "--mdp", "0.3", "x"));
+        assertTrue(badVersion.err.toString().contains("unknown MDP version 0.3"), badVersion.err.toString());
     }
 }

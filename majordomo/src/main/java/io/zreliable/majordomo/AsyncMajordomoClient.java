@@ -6,7 +6,6 @@ import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
 import io.zreliable.common.MalformedMessageException;
-import io.zreliable.common.MessageReader;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.Require;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -28,7 +28,8 @@ import org.zeromq.ZMsg;
 
 /**
  * An asynchronous Majordomo client: many requests in flight, each a {@link CompletableFuture}, each with its own
- * timeout and retries, speaking plain MDP/0.1 to any broker.
+ * timeout and retries, speaking MDP/0.1 to any broker, or an MDP/0.2 dialect ({@link Builder#protocol}) whose
+ * replies may stream: {@link #stream} hands each PARTIAL to a callback and completes the future with the FINAL.
  *
  * <h2>How replies find their requests</h2>
  * MDP/0.1 replies carry no request id, only the service name. The client therefore keeps a bounded pool of DEALER
@@ -38,7 +39,14 @@ import org.zeromq.ZMsg;
  * out, its slot's socket is closed and replaced by a new one (new identity, next endpoint), so a late reply to the
  * abandoned attempt can never reach a newer request; the slot's other requests (other services) are re-sent on the
  * new socket. A timed-out request is retried while its {@link RetryPolicy} allows, else its future fails with
- * {@link RequestTimeoutException}.
+ * {@link RequestTimeoutException}. MDP/0.2 as majortomo speaks it names no service in replies, so there a slot
+ * carries one request at a time, whatever its service: up to K requests are in flight in all.
+ *
+ * <h2>Streams</h2>
+ * The timeout bounds the wait for each part. A request that has received no part yet is retried as above; once a
+ * part has arrived, a timeout (its own, or its slot's socket being replaced for another request's) fails the future
+ * with {@link RequestTimeoutException} rather than starting the reply again, so the parts of two attempts are never
+ * mixed.
  *
  * <pre>{@code
  * try (AsyncMajordomoClient client = AsyncMajordomoClient.builder().connect("tcp://127.0.0.1:5555").build()) {
@@ -48,7 +56,8 @@ import org.zeromq.ZMsg;
  *
  * <h2>Thread contract</h2>
  * {@link #send} and {@link #close()} are safe from any thread. The sockets belong to the client's reactor thread,
- * which also completes the futures: dependent stages added without an executor run there and must not block.
+ * which also completes the futures and calls the part callbacks: those, and dependent stages added without an
+ * executor, run there and must not block.
  */
 public final class AsyncMajordomoClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncMajordomoClient.class);
@@ -61,6 +70,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
     private final int maxConnections;
     private final int maxPending;
     private final CurveClientKeys curve;
+    private final MdpDialect dialect;
     private final AtomicInteger pending = new AtomicInteger();
     private final DropCounter drops = new DropCounter(LOG);
     private volatile boolean closed;
@@ -76,6 +86,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         this.maxConnections = builder.connections;
         this.maxPending = builder.maxPending;
         this.curve = builder.curve;
+        this.dialect = builder.protocol;
         reactor.start("mdp-async-client");
     }
 
@@ -95,16 +106,35 @@ public final class AsyncMajordomoClient implements AutoCloseable {
      *     {@link IllegalStateException} when the client is closed or {@code maxPending} requests are already open
      */
     public CompletableFuture<ZMsg> send(String service, ZMsg request, RetryPolicy policy) {
-        Require.notNull(service, "service");
+        return submit(service, request, policy, null);
+    }
+
+    /**
+     * Sends {@code request} to {@code service} and streams the reply: {@code onPart} gets each PARTIAL's body on the
+     * client's thread, in order; the future completes with the FINAL's body (in MDP/0.1 the one REPLY, with no call
+     * to {@code onPart}). Fails as {@link #send(String, ZMsg, RetryPolicy)} does, and also when a stream stops part
+     * way (see the class comment). An exception thrown by {@code onPart} fails the future.
+     */
+    public CompletableFuture<ZMsg> stream(String service, ZMsg request, RetryPolicy policy, Consumer<ZMsg> onPart) {
+        return submit(service, request, policy, Require.notNull(onPart, "part callback"));
+    }
+
+    /** {@link #stream(String, ZMsg, RetryPolicy, Consumer)} under the client's default retry policy. */
+    public CompletableFuture<ZMsg> stream(String service, ZMsg request, Consumer<ZMsg> onPart) {
+        return stream(service, request, defaultPolicy, onPart);
+    }
+
+    private CompletableFuture<ZMsg> submit(String service, ZMsg request, RetryPolicy policy,
+            Consumer<ZMsg> onPart) {
+        MdpCodec.checkServiceName(service);
         Require.notNull(policy, "retry policy");
         Require.that(request != null && !request.isEmpty(), "a request needs at least one body frame");
-        byte[] name = Frames.utf8(service);
-        Require.that(MdpProtocol.isServiceName(name), "not a valid service name: " + service);
         List<byte[]> body = new ArrayList<>(request.size());
         for (ZFrame frame : request) {
             body.add(frame.getData());
         }
-        AsyncRequest async = new AsyncRequest(service, name, body, policy);
+        String lane = dialect.repliesNameService ? service : "";
+        AsyncRequest async = new AsyncRequest(service, lane, body, policy, onPart);
         if (closed) {
             async.future.completeExceptionally(new IllegalStateException("client is closed"));
         } else if (pending.incrementAndGet() > maxPending) {
@@ -127,13 +157,13 @@ public final class AsyncMajordomoClient implements AutoCloseable {
     }
 
     private void enqueue(AsyncRequest request) {
-        AsyncLane lane = lanes.computeIfAbsent(request.service, s -> new AsyncLane());
+        AsyncLane lane = lanes.computeIfAbsent(request.lane, s -> new AsyncLane());
         lane.waiting.add(request);
-        pump(request.service, lane);
+        pump(request.lane, lane);
     }
 
-    /** Puts waiting requests of one service on free slots. */
-    private void pump(String service, AsyncLane lane) {
+    /** Puts waiting requests of one lane on free slots. */
+    private void pump(String laneKey, AsyncLane lane) {
         while (!lane.waiting.isEmpty()) {
             int slot = lane.acquire(maxConnections);
             if (slot < 0) {
@@ -145,25 +175,26 @@ public final class AsyncMajordomoClient implements AutoCloseable {
             transmit(slots.get(slot), lane.waiting.poll());
         }
         if (lane.isIdle()) {
-            lanes.remove(service);
+            lanes.remove(laneKey);
         }
     }
 
     private void transmit(Slot slot, AsyncRequest request) {
         request.slot = slot.index;
         request.attempts++;
-        slot.outstanding.put(request.service, request);
+        slot.outstanding.put(request.lane, request);
         write(slot, request);
+        armTimer(request);
+    }
+
+    private void armTimer(AsyncRequest request) {
         request.timer = reactor.schedule(request.policy.timeoutMillis(), () -> onTimeout(request));
     }
 
     private void write(Slot slot, AsyncRequest request) {
-        ZMsg msg = new ZMsg();
-        msg.add(MdpProtocol.EMPTY);
-        msg.add(MdpProtocol.CLIENT_HEADER);
-        msg.add(request.serviceBytes);
-        request.body.forEach(msg::add);
-        msg.send(slot.socket);
+        ZMsg body = new ZMsg();
+        request.body.forEach(body::add);
+        MdpCodec.encode(dialect, new MdpCommand.ClientRequest(request.service, body)).send(slot.socket);
     }
 
     private void onReadable(Slot slot) {
@@ -173,50 +204,102 @@ public final class AsyncMajordomoClient implements AutoCloseable {
                 return;
             }
             try {
-                MessageReader in = MessageReader.of(msg);
-                in.expectEmpty("envelope delimiter");
-                in.expect(MdpProtocol.CLIENT_HEADER, "MDP/Client header");
-                String service = in.nextString("service name", MdpProtocol.MAX_SERVICE_NAME);
-                in.expectMore("reply body");
-                AsyncRequest request = slot.outstanding.remove(service);
-                if (request == null) {
-                    drops.drop("unexpected reply", service);
-                    continue;
-                }
-                request.timer.cancel();
-                finish(request).complete(in.rest());
+                onReply(slot, MdpCodec.decode(msg, MdpCodec.Direction.FROM_BROKER));
             } catch (MalformedMessageException e) {
                 drops.drop(e);
             }
         }
     }
 
+    private void onReply(Slot slot, MdpCodec.Decoded decoded) {
+        MdpCommand command = decoded.command();
+        boolean last = command instanceof MdpCommand.ClientFinal;
+        if (decoded.dialect() != dialect || !(last || command instanceof MdpCommand.ClientPartial)) {
+            drops.drop("wrong dialect", decoded.dialect() + " " + MdpCommand.describe(command));
+            return;
+        }
+        String service = last ? ((MdpCommand.ClientFinal) command).service()
+                : ((MdpCommand.ClientPartial) command).service();
+        ZMsg body = last ? ((MdpCommand.ClientFinal) command).body() : ((MdpCommand.ClientPartial) command).body();
+        String laneKey = service == null ? "" : service;
+        AsyncRequest request = slot.outstanding.get(laneKey);
+        if (request == null) {
+            drops.drop("unexpected reply", laneKey);
+            return;
+        }
+        request.timer.cancel();
+        request.parts++;
+        if (request.onPartial == null && (request.gathered != null || !last)) {
+            if (request.gathered == null) {
+                request.gathered = new ZMsg();
+            }
+            request.gatheredBytes += Frames.byteSize(body);
+            request.gathered.addAll(body);
+            body = request.gathered;
+            if (request.gatheredBytes > MajordomoClient.MAX_JOINED_BYTES) {
+                abandon(slot, request, new IllegalStateException("streamed reply over "
+                        + MajordomoClient.MAX_JOINED_BYTES + " bytes: use stream() to take it part by part"));
+                return;
+            }
+        }
+        if (last) {
+            slot.outstanding.remove(laneKey);
+            finish(request).complete(body);
+            return;
+        }
+        if (request.onPartial != null) {
+            try {
+                request.onPartial.accept(body);
+            } catch (RuntimeException e) {
+                abandon(slot, request, e);
+                return;
+            }
+        }
+        armTimer(request);
+    }
+
+    /**
+     * Fails a request part way through its stream. Its slot gets a new socket: the rest of the stream must not reach
+     * the next request of the same service on this slot.
+     */
+    private void abandon(Slot slot, AsyncRequest request, Throwable cause) {
+        slot.outstanding.remove(request.lane);
+        replace(slot);
+        finish(request).completeExceptionally(cause);
+    }
+
     private void onTimeout(AsyncRequest request) {
         Slot slot = slots.get(request.slot);
-        slot.outstanding.remove(request.service);
+        slot.outstanding.remove(request.lane);
         replace(slot);
-        if (request.attempts < request.policy.attempts()) {
+        if (request.parts == 0 && request.attempts < request.policy.attempts()) {
             LOG.debug("request to {} timed out (attempt {} of {}); retrying", request.service, request.attempts,
                     request.policy.attempts());
-            AsyncLane lane = lanes.get(request.service);
+            AsyncLane lane = lanes.get(request.lane);
             lane.release(request.slot);
             request.slot = -1;
             lane.waiting.addFirst(request);
-            pump(request.service, lane);
+            pump(request.lane, lane);
         } else {
-            finish(request).completeExceptionally(new RequestTimeoutException(
-                    "majordomo request to service '" + request.service + "'", request.attempts, ring.all(),
-                    request.policy.timeoutMillis()));
+            fail(request);
         }
     }
 
-    /** Releases the request's slot for its service and returns its future, to be completed by the caller. */
+    /** Fails a request whose attempts are used up, or whose stream stopped part way. */
+    private void fail(AsyncRequest request) {
+        String stopped = request.parts == 0 ? "" : " (stream stopped after " + request.parts + " parts)";
+        finish(request).completeExceptionally(new RequestTimeoutException(
+                "majordomo request to service '" + request.service + "'" + stopped, request.attempts, ring.all(),
+                request.policy.timeoutMillis()));
+    }
+
+    /** Releases the request's slot for its lane and returns its future, to be completed by the caller. */
     private CompletableFuture<ZMsg> finish(AsyncRequest request) {
-        AsyncLane lane = lanes.get(request.service);
+        AsyncLane lane = lanes.get(request.lane);
         lane.release(request.slot);
         request.slot = -1;
         pending.decrementAndGet();
-        pump(request.service, lane);
+        pump(request.lane, lane);
         return request.future;
     }
 
@@ -226,9 +309,20 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         context.destroySocket(slot.socket);
         slot.socket = connect(ring.advance(), slot);
         replacedSockets++;
-        // The slot's requests for other services lost their channel with the old socket: send them again.
+        // The slot's requests for other services lost their channel with the old socket: send them again, unless
+        // part of their reply came already (a new attempt would start it again).
+        List<AsyncRequest> stopped = new ArrayList<>();
         for (AsyncRequest other : slot.outstanding.values()) {
-            write(slot, other);
+            if (other.parts == 0) {
+                write(slot, other);
+            } else {
+                stopped.add(other);
+            }
+        }
+        for (AsyncRequest other : stopped) {
+            slot.outstanding.remove(other.lane);
+            other.timer.cancel();
+            fail(other);
         }
     }
 
@@ -297,8 +391,15 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         private int connections = 16;
         private int maxPending = 100_000;
         private CurveClientKeys curve;
+        private MdpDialect protocol = MdpDialect.MDP_0_1;
 
         private Builder() {
+        }
+
+        /** The dialect to speak (default {@link MdpDialect#MDP_0_1}); replies stream only in the 0.2 dialects. */
+        public Builder protocol(MdpDialect protocol) {
+            this.protocol = protocol;
+            return this;
         }
 
         /** Talk CURVE to the broker (its public key, our key pair); {@code null} (the default) for plain text. */
@@ -340,6 +441,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         public AsyncMajordomoClient build() {
             EndpointRing ring = new EndpointRing(endpoints);
             Require.notNull(policy, "retry policy");
+            Require.notNull(protocol, "MDP dialect");
             Require.inRange(connections, 1, 1024, "connections");
             Require.positive(maxPending, "max pending requests");
             return new AsyncMajordomoClient(this, ring);

@@ -24,7 +24,9 @@ import java.util.Optional;
  *   <li>{@code maxMessageBytes}: a client request larger than this (all frames) is dropped and counted
  *       ({@code message too large}); a worker whose REPLY is larger gets DISCONNECT (its client's retry will meet the
  *       same limit, so the client times out). A single frame beyond it makes JeroMQ drop the connection before the
- *       message is even read.</li>
+ *       message is even read. It also bounds a 0.2 worker's PARTIALs gathered into one reply for an MDP/0.1
+ *       client: beyond it that reply is dropped and counted ({@code streamed reply too large for MDP/0.1
+ *       client}).</li>
  *   <li>{@code maxFrames}: a message of more frames (envelope included) is treated like one over
  *       {@code maxMessageBytes}: a client's is dropped and counted ({@code message too large}), a worker gets
  *       DISCONNECT. It bounds the per-frame overhead a peer can make the broker allocate.</li>

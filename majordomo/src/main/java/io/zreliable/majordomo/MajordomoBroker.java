@@ -20,10 +20,12 @@ import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
- * A Majordomo broker (7/MDP, MDP/0.1, with 8/MMI): one ROUTER socket, bound to one or more endpoints, serves clients
- * ({@code MDPC01}) and workers ({@code MDPW01}). Services are created on demand; requests queue per service until a
- * worker is ready; idle workers are used least-recently-used first; silent workers expire after heartbeat interval x
- * liveness; a worker that breaks the protocol gets DISCONNECT. Limits and their behaviour are in {@link BrokerConfig}.
+ * A Majordomo broker (7/MDP and 18/MDP, with 8/MMI): one ROUTER socket, bound to one or more endpoints, serves
+ * clients and workers of every {@link MdpDialect} at once, each in its own framing; a 0.2 worker's streamed reply
+ * reaches a 0.1 client as one REPLY (the README lists the cross-version rules). Services are created on demand;
+ * requests queue per service until a worker is ready; idle workers are used least-recently-used first; silent
+ * workers expire after heartbeat interval x liveness; a worker that breaks the protocol gets DISCONNECT. Limits and
+ * their behaviour are in {@link BrokerConfig}.
  *
  * <pre>{@code
  * try (MajordomoBroker broker = new MajordomoBroker(BrokerConfig.builder().bind("tcp://127.0.0.1:*").build())) {
@@ -96,7 +98,7 @@ public final class MajordomoBroker implements AutoCloseable {
             }
             bound.add(socket.getLastEndpoint());
         }
-        BrokerEngine created = new BrokerEngine(config, socket, reactor.clock());
+        BrokerEngine created = new BrokerEngine(config, msg -> msg.send(socket), reactor.clock());
         reactor.register(socket, this::drain);
         long tick = Math.max(1L, config.heartbeat().intervalMillis() / 4);
         reactor.scheduleRepeating(tick, created::onTick);
@@ -139,7 +141,7 @@ public final class MajordomoBroker implements AutoCloseable {
     /** Counters so far; all zero before start. */
     public BrokerStats stats() {
         BrokerEngine current = engine;
-        return current == null ? new BrokerStats(0, 0, 0, 0, 0, 0, 0, 0, Map.of()) : current.stats();
+        return current == null ? new BrokerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of()) : current.stats();
     }
 
     /** Sends DISCONNECT to every worker, stops the broker thread and closes the socket. Idempotent. */

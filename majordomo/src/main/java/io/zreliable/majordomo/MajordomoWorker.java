@@ -8,7 +8,6 @@ import io.zreliable.common.Frames;
 import io.zreliable.common.Futures;
 import io.zreliable.common.Liveness;
 import io.zreliable.common.MalformedMessageException;
-import io.zreliable.common.MessageReader;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
 import io.zreliable.common.Sockets;
@@ -18,6 +17,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -26,10 +27,12 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
 /**
- * A Majordomo worker (MDP/0.1 worker side): connects a DEALER to a broker, sends READY for its service, runs each
- * REQUEST through a {@link RequestHandler} and sends the REPLY. It heartbeats the broker while idle or busy, and
- * reconnects on a new socket, after a back-off and to the next configured endpoint, when the broker falls silent
- * for interval x liveness or sends DISCONNECT. A handler failure is logged and the worker registers again.
+ * A Majordomo worker: connects a DEALER to a broker, sends READY for its service, runs each REQUEST through its
+ * handler and sends the reply. It speaks the {@link MdpDialect} of {@link WorkerConfig#protocol()} (MDP/0.1 by
+ * default). A streaming handler ({@link #streaming}, {@link #asyncStreaming}) sends PARTIAL replies through a
+ * {@link ReplyStream} before its FINAL one; that needs an MDP/0.2 dialect. It heartbeats the broker while idle or
+ * busy, and reconnects on a new socket, after a back-off and to the next configured endpoint, when the broker falls
+ * silent for interval x liveness or sends DISCONNECT. A handler failure is logged and the worker registers again.
  *
  * <p>Logging: losing a broker that had accepted the worker (it sent HEARTBEAT or REQUEST) is logged once, at INFO
  * or WARN; the refusals and silences that follow until a broker accepts the worker again are logged at debug only
@@ -48,18 +51,22 @@ import org.zeromq.ZMsg;
  * slow request does not stop heartbeats, and its reply is passed back to the reactor thread. With
  * {@link WorkerConfig.Builder#inlineHandler(boolean)} it runs on the reactor thread itself: no hand-offs, no
  * heartbeats while it runs. An {@link AsyncRequestHandler} ({@link #async}) starts on the reactor thread and its
- * reply is passed back when it completes: one hand-off, heartbeats throughout. {@link #close()} may be called from
- * any other thread.
+ * reply is passed back when it completes: one hand-off, heartbeats throughout. Streaming handlers run the same way
+ * (synchronous ones like a {@link RequestHandler}, asynchronous ones like an {@link AsyncRequestHandler}); see
+ * {@link ReplyStream} for where parts may be sent from. {@link #close()} may be called from any other thread.
  */
 public final class MajordomoWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MajordomoWorker.class);
     private static final int READ_BATCH = 64;
     /** How long a closed socket may still deliver its last DISCONNECT to the broker. */
     private static final int LINGER_MS = 200;
+    /** Parts a {@link ReplyStream} may have waiting for the socket thread before {@code partial} waits. */
+    public static final int MAX_QUEUED_PARTS = 256;
 
     private final WorkerConfig config;
-    /** Every kind of handler, seen as one that completes later (see the thread contract). */
-    private final AsyncRequestHandler handler;
+    /** Every kind of handler, seen as a streaming one that completes later (see the thread contract). */
+    private final AsyncStreamingRequestHandler handler;
+    private final MdpDialect dialect;
     private final ZContext context = Contexts.create();
     private final Reactor reactor = new Reactor();
     /** The thread a {@link RequestHandler} runs on; null when it runs inline or the handler is asynchronous. */
@@ -75,6 +82,8 @@ public final class MajordomoWorker implements AutoCloseable {
     /** Bumped on every new connection; a reply computed for an older connection is stale and dropped. */
     private int generation;
     private boolean busy;
+    /** The stream of the request being handled; null while idle. */
+    private PartStream current;
     /** A broker accepted us (HEARTBEAT or REQUEST) since the last refusal or silence: the next one is news. */
     private boolean accepted;
     private boolean started;
@@ -83,6 +92,7 @@ public final class MajordomoWorker implements AutoCloseable {
     // Counters: written by the reactor thread, read by anyone.
     private volatile long requests;
     private volatile long replies;
+    private volatile long partialsSent;
     private volatile long connects;
     private volatile long handlerFailures;
     private volatile long refusals;
@@ -91,7 +101,7 @@ public final class MajordomoWorker implements AutoCloseable {
 
     /** A worker whose handler returns the reply: on a thread of its own, or inline if the config says so. */
     public MajordomoWorker(WorkerConfig config, RequestHandler handler) {
-        this(config, handler, null);
+        this(config, streamless(Require.notNull(handler, "request handler")), null);
     }
 
     /**
@@ -99,11 +109,37 @@ public final class MajordomoWorker implements AutoCloseable {
      * {@code inlineHandler} does not apply: nothing here needs a handler thread).
      */
     public static MajordomoWorker async(WorkerConfig config, AsyncRequestHandler handler) {
-        return new MajordomoWorker(config, null, Require.notNull(handler, "request handler"));
+        Require.notNull(handler, "request handler");
+        return new MajordomoWorker(config, null, (request, stream) -> handler.handle(request));
     }
 
-    private MajordomoWorker(WorkerConfig config, RequestHandler syncHandler, AsyncRequestHandler asyncHandler) {
+    /**
+     * A worker whose handler streams its reply in parts and returns the last, run where a {@link RequestHandler}
+     * runs. The config must speak an MDP/0.2 dialect.
+     */
+    public static MajordomoWorker streaming(WorkerConfig config, StreamingRequestHandler handler) {
+        return new MajordomoWorker(requireStreaming(config), Require.notNull(handler, "request handler"), null);
+    }
+
+    /** A worker whose handler streams its reply from other threads, as {@link AsyncStreamingRequestHandler} says. */
+    public static MajordomoWorker asyncStreaming(WorkerConfig config, AsyncStreamingRequestHandler handler) {
+        return new MajordomoWorker(requireStreaming(config), null, Require.notNull(handler, "request handler"));
+    }
+
+    private static WorkerConfig requireStreaming(WorkerConfig config) {
+        Require.that(Require.notNull(config, "worker config").protocol().streams(),
+                "a streaming handler needs an MDP/0.2 worker (WorkerConfig.protocol), not " + config.protocol());
+        return config;
+    }
+
+    private static StreamingRequestHandler streamless(RequestHandler handler) {
+        return (request, stream) -> handler.handle(request);
+    }
+
+    private MajordomoWorker(WorkerConfig config, StreamingRequestHandler syncHandler,
+            AsyncStreamingRequestHandler asyncHandler) {
         this.config = Require.notNull(config, "worker config");
+        this.dialect = config.protocol();
         this.ring = new EndpointRing(config.endpoints());
         this.backoff = new Backoff(config.backoff());
         this.liveness = new Liveness(config.heartbeat(), reactor.clock());
@@ -113,19 +149,17 @@ public final class MajordomoWorker implements AutoCloseable {
             this.handlerThread = null;
             this.handler = asyncHandler;
         } else if (config.inlineHandler()) {
-            Require.notNull(syncHandler, "request handler");
             this.handlerThread = null;
-            this.handler = request -> CompletableFuture.completedFuture(syncHandler.handle(request));
+            this.handler = (request, stream) -> CompletableFuture.completedFuture(syncHandler.handle(request, stream));
         } else {
-            Require.notNull(syncHandler, "request handler");
             this.handlerThread = Executors.newSingleThreadExecutor(task -> {
                 Thread thread = new Thread(task, "mdp-worker-" + config.service() + "-handler");
                 thread.setDaemon(true);
                 return thread;
             });
-            this.handler = request -> CompletableFuture.supplyAsync(() -> {
+            this.handler = (request, stream) -> CompletableFuture.supplyAsync(() -> {
                 try {
-                    return syncHandler.handle(request);
+                    return syncHandler.handle(request, stream);
                 } catch (Exception e) {
                     throw new CompletionException(e);
                 }
@@ -154,9 +188,10 @@ public final class MajordomoWorker implements AutoCloseable {
         reactor.register(socket, this::drain);
         generation++;
         busy = false;
+        current = null;
         connects++;
         liveness.reset();
-        send(command(MdpProtocol.READY).addString(config.service()));
+        send(new MdpCommand.Ready(config.service()));
         LOG.debug("worker for {} connecting to {}", config.service(), endpoint);
     }
 
@@ -192,7 +227,7 @@ public final class MajordomoWorker implements AutoCloseable {
             }
             reconnect(true, delay);
         } else if (liveness.isHeartbeatDue()) {
-            send(command(MdpProtocol.HEARTBEAT));
+            send(new MdpCommand.Heartbeat());
         }
     }
 
@@ -203,38 +238,36 @@ public final class MajordomoWorker implements AutoCloseable {
                 return;
             }
             try {
-                onMessage(MessageReader.of(msg));
+                onMessage(MdpCodec.decode(msg, MdpCodec.Direction.FROM_BROKER));
             } catch (MalformedMessageException e) {
                 drops.drop(e);
             }
         }
     }
 
-    private void onMessage(MessageReader in) throws MalformedMessageException {
-        in.expectEmpty("envelope delimiter");
-        in.expect(MdpProtocol.WORKER_HEADER, "MDP/Worker header");
-        byte command = in.nextByte("worker command");
+    private void onMessage(MdpCodec.Decoded decoded) {
+        MdpCommand command = decoded.command();
+        if (decoded.dialect() != dialect) {
+            drops.drop("wrong dialect", decoded.dialect() + " from a broker spoken to in " + dialect);
+            return;
+        }
         liveness.peerSeen();
-        switch (command) {
-            case MdpProtocol.REQUEST -> {
-                byte[] client = in.nextBytes("client address", MdpProtocol.MAX_ADDRESS);
-                in.expectEmpty("client address delimiter");
-                in.expectMore("request body");
-                onAccepted();
-                onRequest(client, in.rest());
+        if (command instanceof MdpCommand.Request request) {
+            onAccepted();
+            onRequest(request.client(), request.body());
+        } else if (command instanceof MdpCommand.Heartbeat) {
+            onAccepted();
+        } else if (command instanceof MdpCommand.Disconnect) {
+            long delay = backoff.nextDelayMillis();
+            refusals++;
+            if (lostAcceptance()) {
+                LOG.info("broker {} sent DISCONNECT; reconnecting in {} ms", endpoint, delay);
+            } else {
+                LOG.debug("broker {} refused us (DISCONNECT); reconnecting in {} ms", endpoint, delay);
             }
-            case MdpProtocol.HEARTBEAT -> onAccepted();
-            case MdpProtocol.DISCONNECT -> {
-                long delay = backoff.nextDelayMillis();
-                refusals++;
-                if (lostAcceptance()) {
-                    LOG.info("broker {} sent DISCONNECT; reconnecting in {} ms", endpoint, delay);
-                } else {
-                    LOG.debug("broker {} refused us (DISCONNECT); reconnecting in {} ms", endpoint, delay);
-                }
-                reconnect(true, delay);
-            }
-            default -> drops.drop("unexpected command", MdpProtocol.commandName(command));
+            reconnect(true, delay);
+        } else {
+            drops.drop("unexpected command", MdpCommand.describe(command));
         }
     }
 
@@ -259,9 +292,11 @@ public final class MajordomoWorker implements AutoCloseable {
         busy = true;
         requests++;
         int requestGeneration = generation;
+        PartStream stream = new PartStream(client);
+        current = stream;
         CompletionStage<ZMsg> reply;
         try {
-            reply = handler.handle(body);
+            reply = handler.handle(body, stream);
         } catch (Exception e) { // also the handler thread refusing work because the worker is closing
             reply = CompletableFuture.failedFuture(e);
         }
@@ -269,8 +304,10 @@ public final class MajordomoWorker implements AutoCloseable {
             reply = CompletableFuture.failedFuture(new IllegalStateException("handler returned no reply stage"));
         }
         reply.whenComplete((frames, error) -> {
+            stream.finished = true;
             Runnable outcome = outcome(requestGeneration, client, frames, error);
-            if (reactor.inReactorThread()) {
+            // Parts handed to the socket thread must go out before the final part: queue behind them if any wait.
+            if (reactor.inReactorThread() && !stream.hasQueuedParts()) {
                 outcome.run();
             } else {
                 reactor.execute(outcome);
@@ -300,34 +337,34 @@ public final class MajordomoWorker implements AutoCloseable {
             drops.drop("stale reply", "reply computed for an earlier connection");
             return;
         }
-        ZMsg msg = command(MdpProtocol.REPLY);
-        msg.add(client);
-        msg.add(MdpProtocol.EMPTY);
-        msg.addAll(reply);
         busy = false;
+        current = null;
         replies++;
-        send(msg);
+        send(new MdpCommand.Final(client, reply));
+    }
+
+    /** Reactor thread: one part of the current request's reply, unless that request is no longer current. */
+    private void onPartial(PartStream stream, ZMsg part) {
+        if (stream != current || socket == null) {
+            drops.drop("stale partial", "part of a reply that ended or belongs to an earlier connection");
+            return;
+        }
+        partialsSent++;
+        send(new MdpCommand.Partial(stream.client, part));
     }
 
     private void onHandlerFailed(int requestGeneration) {
         handlerFailures++;
         if (requestGeneration == generation && socket != null) {
             // The broker holds us busy until a REPLY; registering afresh makes us available again.
-            send(command(MdpProtocol.DISCONNECT));
+            current = null;
+            send(new MdpCommand.Disconnect());
             reconnect(false, 0);
         }
     }
 
-    private ZMsg command(byte command) {
-        ZMsg msg = new ZMsg();
-        msg.add(MdpProtocol.EMPTY);
-        msg.add(MdpProtocol.WORKER_HEADER);
-        msg.add(new byte[] {command});
-        return msg;
-    }
-
-    private void send(ZMsg msg) {
-        msg.send(socket);
+    private void send(MdpCommand command) {
+        MdpCodec.encode(dialect, command).send(socket);
         liveness.heartbeatSent();
     }
 
@@ -345,9 +382,14 @@ public final class MajordomoWorker implements AutoCloseable {
         return requests;
     }
 
-    /** Replies sent so far. */
+    /** Replies sent so far (REPLY in MDP/0.1, FINAL in 0.2). */
     public long replies() {
         return replies;
+    }
+
+    /** PARTIAL replies sent so far (streaming handlers on MDP/0.2). */
+    public long partialsSent() {
+        return partialsSent;
     }
 
     /** Connections opened so far (1 + reconnects). */
@@ -370,7 +412,7 @@ public final class MajordomoWorker implements AutoCloseable {
         return expiries;
     }
 
-    /** Malformed or unexpected messages from brokers that were dropped. */
+    /** Malformed or unexpected messages from brokers, and parts sent after their reply ended, that were dropped. */
     public long dropped() {
         return drops.total();
     }
@@ -388,7 +430,7 @@ public final class MajordomoWorker implements AutoCloseable {
                     reconnectTimer.cancel();
                 }
                 if (socket != null) {
-                    send(command(MdpProtocol.DISCONNECT));
+                    send(new MdpCommand.Disconnect());
                     closeSocket();
                 }
             }, "disconnecting the worker");
@@ -398,5 +440,53 @@ public final class MajordomoWorker implements AutoCloseable {
             handlerThread.shutdownNow();
         }
         context.close();
+    }
+
+    /** The {@link ReplyStream} of one request: parts go to the socket thread in call order, bounded in number. */
+    private final class PartStream implements ReplyStream {
+        final byte[] client;
+        final Semaphore room = new Semaphore(MAX_QUEUED_PARTS);
+        /** Set once the handler's stage completed: no part may follow the final one. */
+        volatile boolean finished;
+
+        PartStream(byte[] client) {
+            this.client = client;
+        }
+
+        @Override
+        public void partial(ZMsg part) {
+            Require.that(part != null && !part.isEmpty(), "a part needs at least one frame");
+            if (!dialect.streams()) {
+                throw new UnsupportedOperationException(dialect + " has no partial replies");
+            }
+            if (finished || closed) {
+                throw new IllegalStateException("the reply has ended; no part may follow it");
+            }
+            if (reactor.inReactorThread()) {
+                onPartial(this, part);
+                return;
+            }
+            acquireRoom();
+            reactor.execute(() -> {
+                room.release();
+                onPartial(this, part);
+            });
+        }
+
+        /** True while parts sent from another thread still wait for the socket thread. */
+        boolean hasQueuedParts() {
+            return room.availablePermits() < MAX_QUEUED_PARTS;
+        }
+
+        private void acquireRoom() {
+            try {
+                if (!room.tryAcquire(config.heartbeat().expiry().toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException(MAX_QUEUED_PARTS + " parts still wait for the worker's socket");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to send a part", e);
+            }
+        }
     }
 }

@@ -1,12 +1,9 @@
 package io.zreliable.majordomo;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-
 /**
  * Wire constants of 7/MDP (Majordomo Protocol, MDP/0.1): the two sub-protocol headers and the worker command
- * bytes. Every frame the broker, worker and clients put on the wire comes from here, so the module stays
- * byte-compatible with any MDP/0.1 peer.
+ * bytes. The frames themselves are read and written by {@link MdpCodec}, for this and the MDP/0.2 dialects
+ * ({@link MdpDialect}).
  *
  * <pre>
  * client  -> broker: [empty] "MDPC01" service body...
@@ -31,63 +28,27 @@ public final class MdpProtocol {
     public static final byte HEARTBEAT = 0x04;
     public static final byte DISCONNECT = 0x05;
 
-    /**
-     * Longest service name we accept (MDP itself sets no limit; a bound keeps hostile input cheap). Names are
-     * printable strings; ZeroMQ's own socket identities stop at 255 bytes, which is a sensible bound here too.
-     */
-    public static final int MAX_SERVICE_NAME = 255;
+    /** Longest service name accepted: {@link MdpCodec#MAX_SERVICE_NAME}. */
+    public static final int MAX_SERVICE_NAME = MdpCodec.MAX_SERVICE_NAME;
 
-    /** Longest client address a worker may hand back in a REPLY (ROUTER identities are at most 255 bytes). */
-    public static final int MAX_ADDRESS = 255;
-
-    // Shared, never-mutated frame contents for the hot path (package-private: callers outside get copies).
-    static final byte[] CLIENT_HEADER = CLIENT_HEADER_TEXT.getBytes(StandardCharsets.US_ASCII);
-    static final byte[] WORKER_HEADER = WORKER_HEADER_TEXT.getBytes(StandardCharsets.US_ASCII);
-    static final byte[] EMPTY = new byte[0];
-    private static final String[] COMMAND_NAMES = {"?", "READY", "REQUEST", "REPLY", "HEARTBEAT", "DISCONNECT"};
+    /** Longest client address a worker may hand back: {@link MdpCodec#MAX_ADDRESS}. */
+    public static final int MAX_ADDRESS = MdpCodec.MAX_ADDRESS;
 
     private MdpProtocol() {
     }
 
     /** A fresh copy of the MDP/Client header bytes (callers may hand it to a frame that owns it). */
     public static byte[] clientHeader() {
-        return CLIENT_HEADER.clone();
+        return MdpDialect.MDP_0_1.clientHeader();
     }
 
     /** A fresh copy of the MDP/Worker header bytes. */
     public static byte[] workerHeader() {
-        return WORKER_HEADER.clone();
-    }
-
-    static boolean isClientHeader(byte[] frame) {
-        return Arrays.equals(frame, CLIENT_HEADER);
-    }
-
-    static boolean isWorkerHeader(byte[] frame) {
-        return Arrays.equals(frame, WORKER_HEADER);
-    }
-
-    /**
-     * True for a usable service name: 1 to {@value #MAX_SERVICE_NAME} bytes with no control characters (MDP says
-     * "printable string"; UTF-8 beyond ASCII is allowed).
-     */
-    static boolean isServiceName(byte[] name) {
-        if (name.length == 0 || name.length > MAX_SERVICE_NAME) {
-            return false;
-        }
-        for (byte b : name) {
-            if ((b >= 0 && b < 0x20) || b == 0x7F) {
-                return false;
-            }
-        }
-        return true;
+        return MdpDialect.MDP_0_1.workerHeader();
     }
 
     /** The command's name for logs, e.g. {@code READY}, or {@code 0x2A} for an unknown byte. */
     public static String commandName(byte command) {
-        if (command >= READY && command <= DISCONNECT) {
-            return COMMAND_NAMES[command];
-        }
-        return String.format("0x%02X", command & 0xFF);
+        return MdpDialect.MDP_0_1.commandName(command);
     }
 }

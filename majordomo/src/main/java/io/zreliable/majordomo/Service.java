@@ -47,7 +47,7 @@ final class Service {
         return workers == 0 && queue.isEmpty();
     }
 
-    /** A client request waiting for a worker: the client's routing id, the body frames, and when it arrived. */
-    record QueuedRequest(byte[] client, ZMsg body, long arrivedNanos) {
+    /** A client request waiting for a worker: the client's routing id and dialect, the body, when it arrived. */
+    record QueuedRequest(byte[] client, MdpDialect dialect, ZMsg body, long arrivedNanos) {
     }
 }

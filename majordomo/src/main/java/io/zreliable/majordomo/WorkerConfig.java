@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Settings of a {@link MajordomoWorker}: the broker endpoints (tried in turn, moving to the next on each reconnect),
  * the service name, heartbeating (must match the broker's), reconnect back-off, and optionally CURVE keys (the
- * broker's public key and the worker's own key pair, which the broker must allow), and where the handler runs.
+ * broker's public key and the worker's own key pair, which the broker must allow), where the handler runs, and the
+ * MDP dialect it speaks ({@link MdpDialect#MDP_0_1} by default; a streaming handler needs one of the 0.2 dialects).
  * Immutable; build with {@link #builder(String)}.
  */
 public final class WorkerConfig {
@@ -22,11 +23,11 @@ public final class WorkerConfig {
     private final BackoffConfig backoff;
     private final CurveClientKeys curve;
     private final boolean inlineHandler;
+    private final MdpDialect protocol;
 
     private WorkerConfig(Builder b) {
         this.service = Require.notNull(b.service, "service name");
-        Require.that(!service.isEmpty() && service.length() <= MdpProtocol.MAX_SERVICE_NAME,
-                "service name must have 1 to " + MdpProtocol.MAX_SERVICE_NAME + " characters");
+        MdpCodec.checkServiceName(service);
         Require.that(!MmiProtocol.isMmi(service), "service names starting with " + MmiProtocol.PREFIX
                 + " are reserved for the broker: " + service);
         this.endpoints = new EndpointRing(b.endpoints).all();
@@ -34,6 +35,7 @@ public final class WorkerConfig {
         this.backoff = Require.notNull(b.backoff, "back-off");
         this.curve = b.curve;
         this.inlineHandler = b.inlineHandler;
+        this.protocol = Require.notNull(b.protocol, "MDP protocol");
     }
 
     public static Builder builder(String service) {
@@ -66,6 +68,11 @@ public final class WorkerConfig {
         return inlineHandler;
     }
 
+    /** The MDP dialect the worker speaks to its brokers. */
+    public MdpDialect protocol() {
+        return protocol;
+    }
+
     public static final class Builder {
         private final String service;
         private final List<String> endpoints = new ArrayList<>();
@@ -73,6 +80,7 @@ public final class WorkerConfig {
         private BackoffConfig backoff = BackoffConfig.DEFAULT;
         private CurveClientKeys curve;
         private boolean inlineHandler;
+        private MdpDialect protocol = MdpDialect.MDP_0_1;
 
         private Builder(String service) {
             this.service = service;
@@ -114,6 +122,15 @@ public final class WorkerConfig {
          */
         public Builder inlineHandler(boolean inline) {
             this.inlineHandler = inline;
+            return this;
+        }
+
+        /**
+         * The dialect to speak (default {@link MdpDialect#MDP_0_1}). Only the 0.2 dialects carry the PARTIAL
+         * replies a {@link StreamingRequestHandler} sends; our broker serves all three at once.
+         */
+        public Builder protocol(MdpDialect protocol) {
+            this.protocol = protocol;
             return this;
         }
 

@@ -39,11 +39,11 @@ class ConfigTest {
 
     @Test
     void serviceNamesArePrintableAndBounded() {
-        assertTrue(MdpProtocol.isServiceName("echo".getBytes()));
-        assertTrue(MdpProtocol.isServiceName("caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(false, MdpProtocol.isServiceName(new byte[0]));
-        assertEquals(false, MdpProtocol.isServiceName(new byte[] {'a', 0x00}));
-        assertEquals(false, MdpProtocol.isServiceName(new byte[256]));
+        assertTrue(MdpCodec.isServiceName("echo".getBytes()));
+        assertTrue(MdpCodec.isServiceName("caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(false, MdpCodec.isServiceName(new byte[0]));
+        assertEquals(false, MdpCodec.isServiceName(new byte[] {'a', 0x00}));
+        assertEquals(false, MdpCodec.isServiceName(new byte[256]));
         assertEquals("DISCONNECT", MdpProtocol.commandName(MdpProtocol.DISCONNECT));
         assertEquals("0x2A", MdpProtocol.commandName((byte) 0x2A));
     }

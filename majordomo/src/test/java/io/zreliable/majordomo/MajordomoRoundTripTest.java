@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zreliable.common.HeartbeatConfig;
+import io.zreliable.common.LoopbackPorts;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.common.RetryPolicy;
 import java.util.List;
@@ -23,6 +24,19 @@ class MajordomoRoundTripTest {
     @AfterEach
     void tearDown() {
         kit.close();
+    }
+
+    /** A request that gave up leaves the client on the next endpoint, so the next request can reach a live one. */
+    @Test
+    void aRequestThatTimedOutMovesTheClientToTheNextEndpoint() {
+        MajordomoBroker broker = kit.broker("tcp://127.0.0.1:*");
+        String live = broker.endpoints().get(0);
+        kit.echoWorker(live, "echo");
+        MajordomoClient client = new MajordomoClient(List.of(LoopbackPorts.freeEndpoint(), live),
+                RetryPolicy.builder().timeoutMillis(300).attempts(1).build());
+        kit.track(client);
+        assertThrows(RequestTimeoutException.class, () -> client.send("echo", "lost"));
+        assertEquals("found", client.send("echo", "found"));
     }
 
     @Test

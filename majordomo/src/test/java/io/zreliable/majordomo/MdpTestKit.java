@@ -8,9 +8,12 @@ import io.zreliable.common.LoopbackPorts;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.common.Sockets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -80,16 +83,34 @@ final class MdpTestKit implements AutoCloseable {
         return msg;
     }
 
-    /** The next message on a raw worker socket that is not a broker HEARTBEAT. */
+    /** The next message on a raw MDP/0.1 worker socket that is not a broker HEARTBEAT. */
     static ZMsg receiveSkippingHeartbeats(ZMQ.Socket worker) {
+        return receiveSkippingHeartbeats(worker, MdpDialect.MDP_0_1);
+    }
+
+    /** The next message on a raw worker socket of {@code dialect} that is not a broker HEARTBEAT. */
+    static ZMsg receiveSkippingHeartbeats(ZMQ.Socket worker, MdpDialect dialect) {
+        ZMsg heartbeat = MdpCodec.encode(dialect, new MdpCommand.Heartbeat());
         while (true) {
             ZMsg msg = receive(worker);
-            boolean heartbeat = msg.size() == 3 && msg.getLast().size() == 1
-                    && msg.getLast().getData()[0] == MdpProtocol.HEARTBEAT;
-            if (!heartbeat) {
+            if (!sameFrames(msg, heartbeat)) {
                 return msg;
             }
         }
+    }
+
+    /** True when both messages have the same frames, byte for byte. */
+    static boolean sameFrames(ZMsg a, ZMsg b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        Iterator<ZFrame> other = b.iterator();
+        for (ZFrame frame : a) {
+            if (!Arrays.equals(frame.getData(), other.next().getData())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A TCP port free right now, for a broker that must come back on the same port. */
@@ -97,10 +118,14 @@ final class MdpTestKit implements AutoCloseable {
         return LoopbackPorts.free();
     }
 
+    /** A raw MDP/0.1 worker message: the codec's leading frames, then {@code command} and {@code frames}. */
     static ZMsg workerCommand(byte command, String... frames) {
-        ZMsg msg = new ZMsg();
-        msg.add(new byte[0]);
-        msg.add(MdpProtocol.workerHeader());
+        return workerCommand(MdpDialect.MDP_0_1, command, frames);
+    }
+
+    /** A raw worker message of {@code dialect}, possibly broken: the codec's leading frames, then the rest. */
+    static ZMsg workerCommand(MdpDialect dialect, byte command, String... frames) {
+        ZMsg msg = MdpCodec.envelope(dialect, MdpCodec.Role.WORKER);
         msg.add(new byte[] {command});
         for (String frame : frames) {
             msg.add(frame);
@@ -108,10 +133,9 @@ final class MdpTestKit implements AutoCloseable {
         return msg;
     }
 
+    /** A raw MDP/0.1 client request (the service name is not checked, so tests may break it). */
     static ZMsg clientRequest(String service, String... body) {
-        ZMsg msg = new ZMsg();
-        msg.add(new byte[0]);
-        msg.add(MdpProtocol.clientHeader());
+        ZMsg msg = MdpCodec.envelope(MdpDialect.MDP_0_1, MdpCodec.Role.CLIENT);
         msg.add(service);
         for (String frame : body) {
             msg.add(frame);

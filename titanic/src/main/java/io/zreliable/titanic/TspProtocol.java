@@ -1,5 +1,6 @@
 package io.zreliable.titanic;
 
+import io.zreliable.majordomo.MdpCodec;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -26,8 +27,8 @@ public final class TspProtocol {
     public static final String UNKNOWN = "400";
     public static final String ERROR = "500";
 
-    /** Longest service name accepted in a titanic.request (MDP puts no limit; we keep names loggable). */
-    public static final int MAX_SERVICE_LENGTH = 255;
+    /** Longest service name accepted in a titanic.request: the MDP codec's bound. */
+    public static final int MAX_SERVICE_LENGTH = MdpCodec.MAX_SERVICE_NAME;
 
     private TspProtocol() {
     }
@@ -48,11 +49,12 @@ public final class TspProtocol {
     }
 
     /**
-     * True for a service name a titanic.request may target: 1 to {@value #MAX_SERVICE_LENGTH} printable ASCII
-     * characters without spaces, not a Titanic service itself.
+     * True for a service name a titanic.request may target: a name MDP accepts ({@link MdpCodec#isServiceName}, the
+     * toolkit's one rule) that is also printable ASCII without spaces (Titanic keeps stored names plain), and not a
+     * Titanic service itself.
      */
     public static boolean isValidServiceName(byte[] name) {
-        if (name == null || name.length == 0 || name.length > MAX_SERVICE_LENGTH) {
+        if (name == null || !MdpCodec.isServiceName(name)) {
             return false;
         }
         for (byte b : name) {

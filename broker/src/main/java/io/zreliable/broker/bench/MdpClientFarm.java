@@ -1,10 +1,12 @@
 package io.zreliable.broker.bench;
 
 import io.zreliable.common.Contexts;
+import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Sockets;
-import io.zreliable.majordomo.MdpProtocol;
-import java.nio.charset.StandardCharsets;
+import io.zreliable.majordomo.MdpCodec;
+import io.zreliable.majordomo.MdpCommand;
+import io.zreliable.majordomo.MdpDialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
 
 /**
  * Many MDP/0.1 clients on one reactor thread, speaking the wire protocol directly: each is a DEALER with one
@@ -20,14 +23,13 @@ import org.zeromq.ZMQ;
  */
 final class MdpClientFarm implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
-    private static final byte[] HEADER = MdpProtocol.clientHeader();
     private static final long RUN_GRACE_SECONDS = 60;
     private static final int SPARE_SOCKETS = 16;
 
     private final ZContext context = Contexts.create();
     private final Reactor reactor = new Reactor();
     private final List<ZMQ.Socket> clients = new ArrayList<>();
-    private final byte[][] serviceOf;
+    private final String[] serviceOf;
     private final long[] sentAt;
     private byte[] body = EMPTY;
     private LatencyRecorder recorder;
@@ -39,7 +41,7 @@ final class MdpClientFarm implements AutoCloseable {
     MdpClientFarm(String broker, int clientCount, List<String> services) throws Exception {
         // JeroMQ allows 1,024 sockets per context unless told otherwise.
         context.getContext().setMaxSockets(clientCount + SPARE_SOCKETS);
-        serviceOf = new byte[clientCount][];
+        serviceOf = new String[clientCount];
         sentAt = new long[clientCount];
         reactor.start("bench-client-farm");
         CompletableFuture<Void> started = new CompletableFuture<>();
@@ -48,7 +50,7 @@ final class MdpClientFarm implements AutoCloseable {
                 ZMQ.Socket client = Sockets.create(context, SocketType.DEALER);
                 client.setLinger(0);
                 client.connect(broker);
-                serviceOf[i] = services.get(i % services.size()).getBytes(StandardCharsets.UTF_8);
+                serviceOf[i] = services.get(i % services.size());
                 int index = i;
                 reactor.register(client, socket -> onReply(index, socket));
                 clients.add(client);
@@ -78,20 +80,17 @@ final class MdpClientFarm implements AutoCloseable {
     private void send(int index) {
         ZMQ.Socket client = clients.get(index);
         sentAt[index] = System.nanoTime();
-        client.sendMore(EMPTY);
-        client.sendMore(HEADER);
-        client.sendMore(serviceOf[index]);
-        client.send(body, 0);
+        ZMsg request = new ZMsg();
+        request.add(body);
+        MdpCodec.encode(MdpDialect.MDP_0_1, new MdpCommand.ClientRequest(serviceOf[index], request)).send(client);
     }
 
-    /** A reply is [empty][MDPC01][service][body...]; anything else on a client socket is ignored. */
+    /** A reply is an MDP/0.1 client message naming a service; anything else on a client socket is ignored. */
     private void onReply(int index, ZMQ.Socket client) {
-        while (client.recv(ZMQ.DONTWAIT) != null) {
-            while (client.hasReceiveMore()) {
-                client.recv(0);
-            }
-            if (run == null || run.isDone()) {
-                continue; // nothing outstanding: a stray message, not a reply to count
+        ZMsg reply;
+        while ((reply = ZMsg.recvMsg(client, ZMQ.DONTWAIT)) != null) {
+            if (!isReply(reply) || run == null || run.isDone()) {
+                continue; // not a reply, or nothing outstanding: a stray message, not counted
             }
             long now = System.nanoTime();
             recorder.record(now - sentAt[index]);
@@ -100,6 +99,14 @@ final class MdpClientFarm implements AutoCloseable {
             } else if (--outstanding == 0) {
                 run.complete(recorder.sample(now - runStart));
             }
+        }
+    }
+
+    private static boolean isReply(ZMsg msg) {
+        try {
+            return MdpCodec.decode(msg, MdpCodec.Direction.FROM_BROKER).command() instanceof MdpCommand.ClientFinal;
+        } catch (MalformedMessageException e) {
+            return false;
         }
     }
 

@@ -1,9 +1,12 @@
 package io.zreliable.broker.bench;
 
 import io.zreliable.common.Contexts;
+import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Sockets;
-import io.zreliable.majordomo.MdpProtocol;
+import io.zreliable.majordomo.MdpCodec;
+import io.zreliable.majordomo.MdpCommand;
+import io.zreliable.majordomo.MdpDialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
 
 /**
  * Many MDP/0.1 echo workers on one reactor thread, speaking the wire protocol directly so that thousands of them
@@ -19,11 +23,7 @@ import org.zeromq.ZMQ;
  * the request body, and heartbeats the broker. Used to load the broker, not as a worker API.
  */
 final class MdpWorkerFarm implements AutoCloseable {
-    private static final byte[] EMPTY = new byte[0];
-    private static final byte[] HEADER = MdpProtocol.workerHeader();
-    private static final byte[] READY = {MdpProtocol.READY};
-    private static final byte[] REPLY = {MdpProtocol.REPLY};
-    private static final byte[] HEARTBEAT = {MdpProtocol.HEARTBEAT};
+    private static final MdpDialect DIALECT = MdpDialect.MDP_0_1;
     private static final long START_TIMEOUT_SECONDS = 30;
     private static final int SPARE_SOCKETS = 16;
 
@@ -45,10 +45,7 @@ final class MdpWorkerFarm implements AutoCloseable {
                     ZMQ.Socket worker = Sockets.create(context, SocketType.DEALER);
                     worker.setLinger(0);
                     worker.connect(broker);
-                    worker.sendMore(EMPTY);
-                    worker.sendMore(HEADER);
-                    worker.sendMore(READY);
-                    worker.send(service);
+                    MdpCodec.encode(DIALECT, new MdpCommand.Ready(service)).send(worker);
                     reactor.register(worker, this::serve);
                     workers.add(worker);
                 }
@@ -68,59 +65,28 @@ final class MdpWorkerFarm implements AutoCloseable {
         return disconnects.get();
     }
 
-    /** Reads every waiting message: [empty][MDPW01][command][...]; answers REQUEST, counts DISCONNECT. */
+    /** Reads every waiting message: answers REQUEST with its body, counts DISCONNECT, ignores the rest. */
     private void serve(ZMQ.Socket worker) {
-        byte[] delimiter;
-        while ((delimiter = worker.recv(ZMQ.DONTWAIT)) != null) {
-            if (delimiter.length != 0 || !worker.hasReceiveMore()) {
-                drain(worker);
-                continue;
+        ZMsg msg;
+        while ((msg = ZMsg.recvMsg(worker, ZMQ.DONTWAIT)) != null) {
+            MdpCommand command;
+            try {
+                command = MdpCodec.decode(msg, MdpCodec.Direction.FROM_BROKER).command();
+            } catch (MalformedMessageException e) {
+                continue; // the broker under test sent garbage: nothing to answer
             }
-            worker.recv(0); // header
-            byte[] command = worker.hasReceiveMore() ? worker.recv(0) : EMPTY;
-            if (command.length == 1 && command[0] == MdpProtocol.REQUEST && worker.hasReceiveMore()) {
-                byte[] client = worker.recv(0);
-                worker.recv(0); // empty
-                worker.sendMore(EMPTY);
-                worker.sendMore(HEADER);
-                worker.sendMore(REPLY);
-                worker.sendMore(client);
-                worker.sendMore(EMPTY);
-                echoRest(worker);
+            if (command instanceof MdpCommand.Request request) {
+                MdpCodec.encode(DIALECT, new MdpCommand.Final(request.client(), request.body())).send(worker);
                 served.incrementAndGet();
-            } else {
-                if (command.length == 1 && command[0] == MdpProtocol.DISCONNECT) {
-                    disconnects.incrementAndGet();
-                }
-                drain(worker);
+            } else if (command instanceof MdpCommand.Disconnect) {
+                disconnects.incrementAndGet();
             }
-        }
-    }
-
-    private static void echoRest(ZMQ.Socket worker) {
-        boolean more = worker.hasReceiveMore();
-        if (!more) {
-            worker.send(EMPTY, 0);
-            return;
-        }
-        while (more) {
-            byte[] frame = worker.recv(0);
-            more = worker.hasReceiveMore();
-            worker.send(frame, more ? ZMQ.SNDMORE : 0);
-        }
-    }
-
-    private static void drain(ZMQ.Socket socket) {
-        while (socket.hasReceiveMore()) {
-            socket.recv(0);
         }
     }
 
     private void heartbeatAll() {
         for (ZMQ.Socket worker : workers) {
-            worker.sendMore(EMPTY);
-            worker.sendMore(HEADER);
-            worker.send(HEARTBEAT, 0);
+            MdpCodec.encode(DIALECT, new MdpCommand.Heartbeat()).send(worker);
         }
     }
 
