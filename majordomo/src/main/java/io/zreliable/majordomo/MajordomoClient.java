@@ -2,6 +2,7 @@ package io.zreliable.majordomo;
 
 import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
 import io.zreliable.common.MalformedMessageException;
@@ -62,7 +63,12 @@ public final class MajordomoClient implements AutoCloseable {
         this.curve = curve;
         // Created only once the arguments are known good, so a bad endpoint leaks nothing.
         this.context = new ZContext();
-        this.socket = open(ring.current());
+        try {
+            this.socket = open();
+        } catch (EndpointException e) {
+            context.close();
+            throw e;
+        }
     }
 
     public MajordomoClient(String endpoint) {
@@ -73,6 +79,7 @@ public final class MajordomoClient implements AutoCloseable {
      * Sends {@code request} (one or more body frames, left untouched) to {@code service} and returns the reply body.
      *
      * @throws RequestTimeoutException when no attempt was answered
+     * @throws EndpointException when no endpoint can be connected (say no host resolves)
      */
     public ZMsg send(String service, ZMsg request) {
         Require.notNull(service, "service");
@@ -84,6 +91,9 @@ public final class MajordomoClient implements AutoCloseable {
         }
         ring.clearTried();
         for (int attempt = 1; attempt <= policy.attempts(); attempt++) {
+            if (socket == null) {
+                socket = open();
+            }
             ZMsg msg = new ZMsg();
             msg.add(MdpProtocol.EMPTY);
             msg.add(MdpProtocol.CLIENT_HEADER);
@@ -98,7 +108,8 @@ public final class MajordomoClient implements AutoCloseable {
                     policy.timeoutMillis(), attempt, policy.attempts());
             // A new socket: whatever the old one might still receive belongs to an abandoned attempt.
             context.destroySocket(socket);
-            socket = open(ring.advance());
+            socket = null;
+            ring.advance();
         }
         throw new RequestTimeoutException("majordomo request to service '" + service + "'", policy.attempts(),
                 ring.tried(), policy.timeoutMillis());
@@ -142,10 +153,9 @@ public final class MajordomoClient implements AutoCloseable {
         }
     }
 
-    private ZMQ.Socket open(String endpoint) {
-        ZMQ.Socket created = Sockets.create(context, SocketType.DEALER, curve);
-        created.connect(endpoint);
-        return created;
+    /** A socket connected to the current endpoint, or the next that can be connected. */
+    private ZMQ.Socket open() {
+        return ring.connect(() -> Sockets.create(context, SocketType.DEALER, curve), context::destroySocket);
     }
 
     /** Malformed or unmatched replies dropped so far. */
