@@ -79,6 +79,16 @@ public final class BrokerCommand implements Callable<Integer> {
             // slf4j-simple reads per-logger levels when a logger is created, i.e. when the classes below load.
             System.setProperty("org.slf4j.simpleLogger.log.io.zreliable", "debug");
         }
+        endpoints.forEach(endpoint -> Flags.bindEndpoint(endpoint, "--bind"));
+        Flags.positive(maxQueuePerService, "--max-queue-per-service");
+        Flags.positive(maxQueue, "--max-queue");
+        Flags.positive(maxWorkers, "--max-workers");
+        Flags.positive(requestTtlMillis, "--request-ttl-ms");
+        Flags.positive(maxMessageBytes, "--max-message-bytes");
+        Flags.onlyWith(spec, titanic, "--titanic", "--store", "--request-timeout-ms", "--max-requests");
+        if (titanic) {
+            titanicOptions.validate();
+        }
         BrokerConfig config = limits.applyTo(BrokerConfig.builder()).bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
                 .requestTtl(Duration.ofMillis(requestTtlMillis)).maxMessageBytes(maxMessageBytes).curve(curve.keys())

@@ -65,6 +65,12 @@ final class BstarClientCommand implements Callable<Integer> {
         Require.that(connect.size() == 2, "bstar-client needs exactly two --connect endpoints (primary, backup), got "
                 + connect.size());
         Require.positive(count, "--count");
+        Flags.connectEndpoints(connect, "--connect");
+        Flags.positive(heartbeatMs, "--heartbeat-ms");
+        Flags.positive(retries, "--retries");
+        if (timeoutMs != null) {
+            Flags.positive(timeoutMs, "--timeout-ms");
+        }
         Require.that(intervalMs >= 0, "--interval-ms must be >= 0, was " + intervalMs);
         RetryPolicy policy = BinaryStarClient.policyFor(Duration.ofMillis(heartbeatMs)).toBuilder()
                 .attempts(retries)

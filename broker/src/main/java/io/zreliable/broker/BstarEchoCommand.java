@@ -77,6 +77,10 @@ final class BstarEchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Flags.bindEndpoint(bind, "--bind");
+        Flags.bindEndpoint(local, "--local");
+        Flags.connectEndpoints(java.util.List.of(peer), "--peer");
+        Flags.positive(heartbeatMs, "--heartbeat-ms");
         BinaryStarConfig config = BinaryStarConfig.builder()
                 .role(role.role())
                 .local(local)

@@ -42,6 +42,9 @@ final class HaOptions {
     /** The pair's settings; with the broker's CURVE keys (shared by both servers) the state link is CURVE too. */
     BinaryStarConfig toConfig(CurveServerKeys curve) {
         Require.that(local != null && peer != null, "--ha needs --ha-local and --ha-peer");
+        Flags.bindEndpoint(local, "--ha-local");
+        Flags.connectEndpoints(java.util.List.of(peer), "--ha-peer");
+        Flags.positive(heartbeatMillis, "--ha-heartbeat-ms");
         return BinaryStarConfig.builder().role(Role.parse(role)).local(local).peer(peer)
                 .heartbeatMillis(heartbeatMillis).stateCurve(curve).build();
     }

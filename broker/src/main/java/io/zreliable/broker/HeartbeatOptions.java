@@ -14,6 +14,7 @@ final class HeartbeatOptions {
     int liveness;
 
     HeartbeatConfig toConfig() {
-        return HeartbeatConfig.builder().intervalMillis(heartbeatMillis).liveness(liveness).build();
+        return HeartbeatConfig.builder().intervalMillis(Flags.positive(heartbeatMillis, "--heartbeat-ms"))
+                .liveness(Flags.positive(liveness, "--liveness")).build();
     }
 }

@@ -1,6 +1,7 @@
 package io.zreliable.broker;
 
 import io.zreliable.common.CurveCertificate;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +27,13 @@ public final class KeygenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CurveCertificate certificate = CurveCertificate.generate();
-        certificate.write(path, force);
+        try {
+            certificate.write(path, force);
+        } catch (UncheckedIOException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         spec.commandLine().getOut().println(certificate.publicKeyZ85());
         spec.commandLine().getOut().flush();
         return 0;

@@ -81,6 +81,9 @@ public final class LpClientCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1, was " + count);
         }
+        Flags.connectEndpoints(endpoints, "--connect");
+        Flags.positive(timeoutMillis, "--timeout-ms");
+        Flags.positive(attempts, "--retries");
         if (backoffMillis < 0) {
             throw new IllegalArgumentException("--backoff-ms must be >= 0, was " + backoffMillis);
         }

@@ -32,6 +32,7 @@ public final class MmiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Flags.serviceName(service, "SERVICE");
         if (!MmiProtocol.isMmi(query)) {
             throw new IllegalArgumentException("--query must name an " + MmiProtocol.PREFIX + "* service, was "
                     + query);

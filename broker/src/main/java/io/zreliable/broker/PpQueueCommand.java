@@ -1,9 +1,9 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.EndpointException;
 import io.zreliable.lazypirate.ParanoidPirateQueue;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.zeromq.ZMQException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,15 +49,21 @@ public final class PpQueueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Flags.bindEndpoint(frontend, "--frontend");
+        Flags.bindEndpoint(backend, "--backend");
+        Flags.positive(maxBacklog, "--max-backlog");
+        Flags.positive(maxBacklogMillis, "--max-backlog-ms");
+        Flags.positive(maxWorkers, "--max-workers");
+        Flags.positive(maxRequestBytes, "--max-request-bytes");
         ParanoidPirateQueue queue = ParanoidPirateQueue.builder().frontend(frontend).backend(backend)
                 .heartbeat(heartbeat.toConfig()).maxBacklog(maxBacklog)
                 .maxBacklogAge(Duration.ofMillis(maxBacklogMillis)).maxWorkers(maxWorkers)
                 .maxRequestBytes(maxRequestBytes).build();
         try {
             queue.start();
-        } catch (ZMQException e) {
-            spec.commandLine().getErr().println("error: cannot bind " + frontend + " / " + backend + ": "
-                    + e.getMessage());
+        } catch (EndpointException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 1;
         }
         lifetime.runUntilStopped(queue, "ppqueue");

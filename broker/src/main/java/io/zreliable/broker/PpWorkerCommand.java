@@ -30,6 +30,9 @@ public final class PpWorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Flags.connectEndpoints(java.util.List.of(endpoint), "--connect");
+        Flags.positive(reconnectInitialMillis, "--reconnect-initial-ms");
+        Flags.positive(reconnectMaxMillis, "--reconnect-max-ms");
         ParanoidPirateWorker worker = ParanoidPirateWorker.builder().connect(endpoint)
                 .heartbeat(heartbeat.toConfig())
                 .backoff(BackoffConfig.builder().initialMillis(reconnectInitialMillis)

@@ -55,6 +55,7 @@ final class TitanicCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Flags.connectEndpoints(connect, "--connect");
         TitanicConfig config = titanic.builder(connect, heartbeat, curve.keys()).build();
         return run(config, spec, lifetime);
     }
@@ -159,7 +160,15 @@ final class TitanicCommand implements Callable<Integer> {
                 description = "Requests held at most, waiting or answered; more get 500 (default: ${DEFAULT-VALUE}).")
         int maxRequests;
 
+        /** Checks these flags (before anything starts). */
+        void validate() {
+            Flags.directory(store, "--store");
+            Flags.positive(requestTimeoutMs, "--request-timeout-ms");
+            Flags.positive(maxRequests, "--max-requests");
+        }
+
         TitanicConfig.Builder builder(List<String> endpoints, HeartbeatOptions heartbeat, CurveClientKeys curve) {
+            validate();
             TitanicConfig.Builder builder = TitanicConfig.builder(
                     TitanicStoreConfig.builder(store).maxEntries(maxRequests).build());
             endpoints.forEach(builder::connect);

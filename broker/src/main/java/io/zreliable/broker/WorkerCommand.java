@@ -41,6 +41,9 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Flags.connectEndpoints(endpoints, "--connect");
+        Flags.serviceName(service, "--service");
+        Flags.positive(reconnectMillis, "--reconnect-ms");
         WorkerConfig config = WorkerConfig.builder(service).connect(endpoints).heartbeat(heartbeat.toConfig())
                 .backoff(BackoffConfig.builder().initialMillis(reconnectMillis).maxMillis(reconnectMillis * 32)
                         .build())

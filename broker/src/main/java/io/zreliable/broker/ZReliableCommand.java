@@ -1,5 +1,6 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.EndpointException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +45,8 @@ import picocli.CommandLine.Spec;
 public final class ZReliableCommand implements Runnable {
     /** Exit code for a bad flag or value, as picocli uses. */
     public static final int EXIT_USAGE = 2;
+    /** Exit code when a command gives up on an endpoint it cannot connect to or bind. */
+    public static final int EXIT_UNREACHABLE = 1;
 
     @Spec
     private CommandSpec spec;
@@ -64,13 +67,22 @@ public final class ZReliableCommand implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
-                PrintWriter err = commandLine.getErr();
-                err.println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
-                err.flush();
-                return EXIT_USAGE;
+                return report(commandLine, e, EXIT_USAGE);
+            }
+            if (e instanceof EndpointException) {
+                // Well formed, but cannot be used (a host that does not resolve, an address in use): give up.
+                return report(commandLine, e, EXIT_UNREACHABLE);
             }
             throw e;
         });
         return cli;
+    }
+
+    /** One line on stderr, {@code error: MESSAGE}, and the exit code. */
+    private static int report(CommandLine commandLine, Exception e, int exitCode) {
+        PrintWriter err = commandLine.getErr();
+        err.println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
+        err.flush();
+        return exitCode;
     }
 }

@@ -26,7 +26,7 @@ class BstarEchoCommandTest {
         CliRun run = new CliRun();
         assertEquals(2, run.execute("bstar-echo", "--primary", "--bind", "tcp://127.0.0.1:5001",
                 "--local", "tcp://127.0.0.1:5003", "--peer", "tcp://127.0.0.1:5004", "--heartbeat-ms", "0"));
-        assertTrue(run.err.toString().contains("error: binary star heartbeat must be > 0 ms, was 0 ms"),
+        assertTrue(run.err.toString().contains("error: --heartbeat-ms must be > 0, was 0"),
                 run.err.toString());
 
         CliRun endpoint = new CliRun();

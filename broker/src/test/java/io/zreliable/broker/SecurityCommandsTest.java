@@ -54,13 +54,14 @@ class SecurityCommandsTest {
     void limitFlagsAreValidated() {
         CliRun frames = new CliRun();
         assertEquals(2, frames.execute("broker", "--bind", "tcp://127.0.0.1:*", "--max-frames", "2"));
-        assertTrue(frames.err.toString().contains("max frames must be >= 5"), frames.err.toString());
+        assertTrue(frames.err.toString().contains("error: --max-frames must be >= 5, was 2"), frames.err.toString());
         CliRun hwm = new CliRun();
         assertEquals(2, hwm.execute("broker", "--bind", "tcp://127.0.0.1:*", "--hwm", "0"));
-        assertTrue(hwm.err.toString().contains("high-water mark must be > 0"), hwm.err.toString());
+        assertTrue(hwm.err.toString().contains("error: --hwm must be > 0, was 0"), hwm.err.toString());
         CliRun services = new CliRun();
         assertEquals(2, services.execute("broker", "--bind", "tcp://127.0.0.1:*", "--max-services", "0"));
-        assertTrue(services.err.toString().contains("max services must be > 0"), services.err.toString());
+        assertTrue(services.err.toString().contains("error: --max-services must be > 0, was 0"),
+                services.err.toString());
     }
 
     @Test
