@@ -53,9 +53,6 @@ public final class BrokerCommand implements Callable<Integer> {
                     + "gets DISCONNECT (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log the broker's decisions (drops, workers) at debug.")
-    boolean verbose;
-
     @Mixin
     BrokerLimitOptions limits = new BrokerLimitOptions();
 
@@ -75,10 +72,6 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (verbose) {
-            // slf4j-simple reads per-logger levels when a logger is created, i.e. when the classes below load.
-            System.setProperty("org.slf4j.simpleLogger.log.io.zreliable", "debug");
-        }
         endpoints.forEach(endpoint -> Flags.bindEndpoint(endpoint, "--bind"));
         Flags.positive(maxQueuePerService, "--max-queue-per-service");
         Flags.positive(maxQueue, "--max-queue");

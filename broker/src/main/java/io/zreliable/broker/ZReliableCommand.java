@@ -2,9 +2,13 @@ package io.zreliable.broker;
 
 import io.zreliable.common.EndpointException;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code zreliable} command; each pattern adds its subcommands here. */
@@ -48,8 +52,33 @@ public final class ZReliableCommand implements Runnable {
     /** Exit code when a command gives up on an endpoint it cannot connect to or bind. */
     public static final int EXIT_UNREACHABLE = 1;
 
+    /** The levels --log-level takes. */
+    static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log debug detail (drops, retries, workers): the same as --log-level debug.")
+    void verbose(boolean verbose) {
+        if (verbose) {
+            logLevel("debug");
+        }
+    }
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", scope = ScopeType.INHERIT,
+            description = "Level of zreliable's own log lines on stderr: error, warn, info (default), debug or "
+                    + "trace.")
+    void logLevel(String level) {
+        String lower = level.toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(lower)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--log-level must be one of "
+                    + String.join(", ", LOG_LEVELS) + ", was " + level);
+        }
+        // slf4j-simple reads a logger's level when the logger is created, i.e. when the library classes load,
+        // which is after the command line is parsed.
+        System.setProperty("org.slf4j.simpleLogger.log.io.zreliable", lower);
+    }
 
     @Override
     public void run() {

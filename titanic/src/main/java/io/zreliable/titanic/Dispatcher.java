@@ -334,7 +334,9 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
                 long delay = restarts.nextDelayMillis();
                 unreachable.failed("a Titanic delivery thread failed (" + e.getMessage()
                         + "); it starts again after a back-off");
-                LOG.debug("delivery thread failure", e);
+                if (!(e instanceof EndpointException)) {
+                    LOG.debug("delivery thread failure", e); // unexpected: the stack trace helps
+                }
                 try {
                     if (closing.await(delay, TimeUnit.MILLISECONDS)) {
                         return;
