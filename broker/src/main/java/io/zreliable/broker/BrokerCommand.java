@@ -16,7 +16,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = "Run a Majordomo broker (7/MDP, MDP/0.1, with 8/MMI): clients and workers on one socket. "
                 + "Logs 'broker ready on ENDPOINT' when listening; SIGTERM sends DISCONNECT to the workers and "
-                + "exits.")
+                + "exits.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable broker --bind tcp://127.0.0.1:5555",
+            "  zreliable broker --bind tcp://0.0.0.0:5555 --titanic --store /var/lib/zreliable",
+            "  zreliable broker --ha primary --bind tcp://0.0.0.0:5001 --ha-local tcp://0.0.0.0:5003 \\",
+            "      --ha-peer tcp://backup-host:5004"
+        })
 public final class BrokerCommand implements Callable<Integer> {
     /** Exit code when an endpoint cannot be bound. */
     public static final int EXIT_BIND = 1;

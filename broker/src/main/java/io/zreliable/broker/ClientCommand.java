@@ -26,7 +26,12 @@ import picocli.CommandLine.Spec;
 /** {@code zreliable client}: sends requests to a Majordomo service, synchronously or with many in flight. */
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Send BODY to a Majordomo service COUNT times and print each reply (a summary line instead "
-                + "when COUNT > " + ClientCommand.PRINT_LIMIT + "). Exits 1 when a request is never answered.")
+                + "when COUNT > " + ClientCommand.PRINT_LIMIT + "). Exits 1 when a request is never answered.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable client --service echo hello",
+            "  zreliable client --async --in-flight 32 --count 10000 hello"
+        })
 public final class ClientCommand implements Callable<Integer> {
     /** Exit code when a request got no reply after every attempt. */
     public static final int EXIT_NO_REPLY = 1;

@@ -13,7 +13,12 @@ import picocli.CommandLine.Spec;
 /** {@code zreliable keygen PATH}: a new CURVE key pair as CZMQ zcert files, PATH (secret) and PATH.pub. */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
         description = "Write a new CURVE key pair in CZMQ's zcert format: the secret certificate to PATH (mode "
-                + "0600) and the public one to PATH.pub. Prints the public key (Z85).")
+                + "0600) and the public one to PATH.pub. Prints the public key (Z85).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable keygen keys/broker",
+            "  zreliable keygen --force keys/worker"
+        })
 public final class KeygenCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

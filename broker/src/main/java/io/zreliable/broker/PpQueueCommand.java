@@ -12,16 +12,21 @@ import picocli.CommandLine.Spec;
 
 /** {@code zreliable ppqueue}: runs a Paranoid Pirate queue (6/PPP) until SIGTERM. */
 @Command(name = "ppqueue", mixinStandardHelpOptions = true,
-        description = "Run a Paranoid Pirate queue (6/PPP): clients on the frontend, workers on the backend.")
+        description = "Run a Paranoid Pirate queue (6/PPP): clients on the frontend, workers on the backend.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable ppqueue",
+            "  zreliable ppqueue --frontend tcp://0.0.0.0:5555 --backend tcp://0.0.0.0:5556 --heartbeat-ms 1000"
+        })
 public final class PpQueueCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--frontend", paramLabel = "ENDPOINT", defaultValue = "tcp://*:5555",
+    @Option(names = "--frontend", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5555",
             description = "Endpoint to bind for clients (default: ${DEFAULT-VALUE}).")
     String frontend;
 
-    @Option(names = "--backend", paramLabel = "ENDPOINT", defaultValue = "tcp://*:5556",
+    @Option(names = "--backend", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5556",
             description = "Endpoint to bind for workers (default: ${DEFAULT-VALUE}).")
     String backend;
 

@@ -25,7 +25,12 @@ import picocli.CommandLine.Spec;
         name = "ticlient",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Sends one request through Titanic (9/TSP), waits for the reply, prints it and closes it.")
+        description = "Send one request through Titanic (9/TSP), wait for the reply, print it and close it.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable ticlient --service echo hello",
+            "  zreliable ticlient --service echo --timeout-ms 5000 hello"
+        })
 final class TiclientCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -26,9 +26,12 @@ import picocli.CommandLine.Spec;
         name = "titanic",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {
-            "Runs a Titanic server (9/TSP): stores requests on disk, delivers them through a Majordomo broker and",
-            "keeps the replies until clients collect them with titanic.reply and titanic.close."
+        description = "Run a Titanic server (9/TSP): requests stored on disk are delivered through a Majordomo "
+                + "broker, and replies kept until clients collect them (titanic.reply) and close them (titanic.close).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable titanic --connect tcp://127.0.0.1:5555 --store /var/lib/zreliable",
+            "  zreliable broker --titanic --store /var/lib/zreliable   (broker and Titanic in one process)"
         })
 final class TitanicCommand implements Callable<Integer> {
     static final int EXIT_FATAL = 1;

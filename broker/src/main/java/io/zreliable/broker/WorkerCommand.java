@@ -1,6 +1,5 @@
 package io.zreliable.broker;
 
-import io.zreliable.common.BackoffConfig;
 import io.zreliable.majordomo.MajordomoWorker;
 import io.zreliable.majordomo.WorkerConfig;
 import java.util.List;
@@ -13,7 +12,11 @@ import picocli.CommandLine.Option;
 
 /** {@code zreliable worker}: runs a Majordomo echo worker until SIGTERM. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = "Run a Majordomo (MDP/0.1) echo worker: each request's frames come back as the reply.")
+        description = "Run a Majordomo (MDP/0.1) echo worker: each request's frames come back as the reply.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable worker --connect tcp://127.0.0.1:5555 --service echo"
+        })
 public final class WorkerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
 
@@ -29,10 +32,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat = new HeartbeatOptions();
 
-    @Option(names = "--reconnect-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "First reconnect wait, doubling up to 32x while the broker stays away "
-                    + "(default: ${DEFAULT-VALUE}).")
-    long reconnectMillis;
+    @Mixin
+    ReconnectOptions reconnect = new ReconnectOptions();
 
     @Mixin
     CurveClientOptions curve = new CurveClientOptions();
@@ -43,10 +44,8 @@ public final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Flags.connectEndpoints(endpoints, "--connect");
         Flags.serviceName(service, "--service");
-        Flags.positive(reconnectMillis, "--reconnect-ms");
         WorkerConfig config = WorkerConfig.builder(service).connect(endpoints).heartbeat(heartbeat.toConfig())
-                .backoff(BackoffConfig.builder().initialMillis(reconnectMillis).maxMillis(reconnectMillis * 32)
-                        .build())
+                .backoff(reconnect.toConfig())
                 .curve(curve.keys())
                 // Echoing takes no time: answering on the socket thread saves two thread hand-offs per request.
                 .inlineHandler(true)

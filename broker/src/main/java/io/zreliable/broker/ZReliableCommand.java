@@ -47,6 +47,8 @@ import picocli.CommandLine.Spec;
         },
         usageHelpAutoWidth = true)
 public final class ZReliableCommand implements Runnable {
+    /** Columns of the help text when the terminal's width is unknown. */
+    static final int USAGE_WIDTH = 120;
     /** Exit code for a bad flag or value, as picocli uses. */
     public static final int EXIT_USAGE = 2;
     /** Exit code when a command gives up on an endpoint it cannot connect to or bind. */
@@ -88,12 +90,15 @@ public final class ZReliableCommand implements Runnable {
     }
 
     /**
-     * The command line with the project's error handling: a bad value from a configuration builder
-     * ({@link IllegalArgumentException}) is a usage error with its message, not a stack trace.
+     * The command line with the project's error handling: a bad value ({@link IllegalArgumentException}) is a usage
+     * error (exit 2) and an endpoint that cannot be used ({@link EndpointException}) a failure (exit 1), each one
+     * {@code error:} line, not a stack trace.
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ZReliableCommand());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Wide enough that endpoints and examples stay on one line; a narrower terminal is still detected.
+        cli.setUsageHelpWidth(USAGE_WIDTH);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 return report(commandLine, e, EXIT_USAGE);

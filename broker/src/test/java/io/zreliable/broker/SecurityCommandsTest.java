@@ -78,7 +78,7 @@ class SecurityCommandsTest {
         CliRun brokerRun = new CliRun();
         Future<Integer> brokerExit = executor.submit(() -> brokerRun.execute("broker", "--bind", endpoint,
                 "--heartbeat-ms", "100", "--liveness", "20",
-                "--curve-secret-key-file", dir.resolve("broker").toString(), "--curve-allow", allow.toString()));
+                "--curve-key-file", dir.resolve("broker").toString(), "--curve-allow", allow.toString()));
         BrokerCommand broker = brokerRun.command("broker", BrokerCommand.class);
         assertTrue(broker.lifetime.awaitStarted(DEADLINE), "broker did not start: " + brokerRun.err);
         CliRun workerRun = new CliRun();

@@ -74,13 +74,13 @@ class BadEndpointsIT {
         String local = LoopbackPorts.freeEndpoint();
         assertRetriesQuietly("the worker for echo retries", "worker", "--connect", NOWHERE, "--reconnect-ms",
                 "50");
-        assertRetriesQuietly("ppworker retries", "ppworker", "--connect", NOWHERE, "--reconnect-initial-ms", "50",
+        assertRetriesQuietly("ppworker retries", "ppworker", "--connect", NOWHERE, "--reconnect-ms", "50",
                 "--reconnect-max-ms", "100");
-        assertRetriesQuietly("binary star primary retries every heartbeat", "bstar-echo", "--primary", "--bind",
-                LoopbackPorts.freeEndpoint(), "--local", local, "--peer", NOWHERE, "--heartbeat-ms", "100");
+        assertRetriesQuietly("binary star primary retries every heartbeat", "bstar-echo", "--role", "primary", "--bind",
+                LoopbackPorts.freeEndpoint(), "--local", local, "--peer", NOWHERE, "--pair-heartbeat-ms", "100");
         assertRetriesQuietly("binary star primary retries every heartbeat", "broker", "--bind",
                 LoopbackPorts.freeEndpoint(), "--ha", "primary", "--ha-local", LoopbackPorts.freeEndpoint(),
-                "--ha-peer", NOWHERE, "--ha-heartbeat-ms", "100");
+                "--ha-peer", NOWHERE, "--pair-heartbeat-ms", "100");
         assertRetriesQuietly("the worker for titanic.request retries", "titanic", "--connect", NOWHERE, "--store",
                 dir.resolve("store").toString(), "--heartbeat-ms", "100");
     }
