@@ -72,30 +72,32 @@ class BadEndpointsIT {
     @Test
     void longRunningCommandsRetryWarningOnce() throws Exception {
         String local = LoopbackPorts.freeEndpoint();
-        assertRetriesQuietly("the worker for echo retries", "worker", "--connect", NOWHERE, "--reconnect-ms",
-                "50");
-        assertRetriesQuietly("ppworker retries", "ppworker", "--connect", NOWHERE, "--reconnect-ms", "50",
-                "--reconnect-max-ms", "100");
-        assertRetriesQuietly("binary star primary retries every heartbeat", "bstar-echo", "--role", "primary", "--bind",
-                LoopbackPorts.freeEndpoint(), "--local", local, "--peer", NOWHERE, "--pair-heartbeat-ms", "100");
-        assertRetriesQuietly("binary star primary retries every heartbeat", "broker", "--bind",
-                LoopbackPorts.freeEndpoint(), "--ha", "primary", "--ha-local", LoopbackPorts.freeEndpoint(),
+        assertRetriesQuietly("ready, connecting to", "the worker for echo retries", "worker", "--connect", NOWHERE,
+                "--reconnect-ms", "50");
+        assertRetriesQuietly("ppworker started", "ppworker retries", "ppworker", "--connect", NOWHERE,
+                "--reconnect-ms", "50", "--reconnect-max-ms", "100");
+        assertRetriesQuietly("bstar-echo primary ready on", "binary star primary retries every heartbeat",
+                "bstar-echo", "--role", "primary", "--bind", LoopbackPorts.freeEndpoint(), "--local", local,
+                "--peer", NOWHERE, "--pair-heartbeat-ms", "100");
+        assertRetriesQuietly("HA broker primary ready on", "binary star primary retries every heartbeat", "broker",
+                "--bind", LoopbackPorts.freeEndpoint(), "--ha", "primary", "--ha-local", LoopbackPorts.freeEndpoint(),
                 "--ha-peer", NOWHERE, "--pair-heartbeat-ms", "100");
-        assertRetriesQuietly("the worker for titanic.request retries", "titanic", "--connect", NOWHERE, "--store",
-                dir.resolve("store").toString(), "--heartbeat-ms", "100");
+        assertRetriesQuietly("Titanic ready on", "the worker for titanic.request retries", "titanic", "--connect",
+                NOWHERE, "--store", dir.resolve("store").toString(), "--heartbeat-ms", "100");
     }
 
     /**
-     * Starts {@code args} with debug logging, waits until it has retried the same failure a few times, and checks
-     * that each WARN line was written once, that nothing printed a stack trace or an ERROR, and that SIGTERM still
-     * stops it with exit 0.
+     * Starts {@code args} with debug logging, waits until it is up ({@code readyText}) and has retried the same
+     * failure a few times, and checks that each WARN line was written once, that nothing printed a stack trace or an
+     * ERROR, and that SIGTERM still stops it with exit 0.
      */
-    private static void assertRetriesQuietly(String retryText, String... args) throws Exception {
+    private static void assertRetriesQuietly(String readyText, String retryText, String... args) throws Exception {
         String[] verbose = new String[args.length + 1];
         System.arraycopy(args, 0, verbose, 0, args.length);
         verbose[args.length] = "-v";
         String command = String.join(" ", args);
         try (ZReliableDaemon daemon = ZReliableDaemon.start(JAR, verbose)) {
+            daemon.awaitOutput(readyText, STARTUP);
             Eventually.until(command + " retried three times", STARTUP,
                     () -> repeats(daemon.output(), retryText + " (again;") >= 3, daemon::output);
             String output = daemon.output();

@@ -78,6 +78,8 @@ public final class ParanoidPirateWorker implements AutoCloseable {
         reactor.start("ppworker");
         if (socket != null) {
             LOG.info("ppworker connected to {}, {}", endpoint, heartbeat);
+        } else {
+            LOG.info("ppworker started, {}; {} cannot be connected yet, retrying", heartbeat, endpoint);
         }
         return this;
     }
