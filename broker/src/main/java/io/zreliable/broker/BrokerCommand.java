@@ -69,7 +69,8 @@ public final class BrokerCommand implements Callable<Integer> {
     @Mixin
     HaOptions ha = new HaOptions();
 
-    @Option(names = "--titanic", description = "Also run a Titanic server (9/TSP) in this process, its store in --store.")
+    @Option(names = "--titanic",
+            description = "Also run a Titanic server (9/TSP) in this process, its store in --store.")
     boolean titanic;
 
     @Mixin
