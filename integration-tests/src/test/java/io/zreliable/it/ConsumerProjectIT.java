@@ -65,6 +65,18 @@ class ConsumerProjectIT {
         assertTrue(program.output().contains("titanic: stored\n"), program.output());
     }
 
+    @Test
+    void theReadmeShowsTheExampleAsItIsCompiled() throws IOException {
+        String example;
+        try (InputStream in = ConsumerProjectIT.class.getResourceAsStream(
+                "/consumer/src/main/java/example/EchoThroughTitanic.java")) {
+            example = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String body = example.substring(example.indexOf("/** A broker")).strip();
+        assertTrue(Files.readString(ROOT.resolve("README.md")).contains(body),
+                "README's 'Use as a library' shows the consumer example as compiled:\n" + body);
+    }
+
     /** {@code artifactId-version.pom} (and the jar) where a Maven repository keeps them. */
     private static void stage(Path repository, String artifactId, String version, Path pom, Path jar)
             throws IOException {
