@@ -1,14 +1,17 @@
 package io.zreliable.binarystar;
 
 import io.zreliable.common.Clock;
+import io.zreliable.common.Contexts;
 import io.zreliable.common.CurveServerKeys;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointException;
 import io.zreliable.common.Endpoints;
 import io.zreliable.common.FailureLog;
+import io.zreliable.common.FrameGuard;
 import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
+import io.zreliable.common.Sockets;
 import io.zreliable.common.Timer;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +28,7 @@ import org.zeromq.ZMsg;
  * serving through {@link #voter} (or by calling {@link #vote()} for each client request it reads itself).
  *
  * <pre>{@code
- * try (ZContext ctx = new ZContext();
+ * try (ZContext ctx = Contexts.create();
  *      BinaryStar star = new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.PRIMARY)
  *              .local("tcp://*:5003").peer("tcp://backup-host:5004").build())) {
  *     star.onActive(() -> log.info("serving"));
@@ -54,6 +57,8 @@ public final class BinaryStar implements AutoCloseable {
     private static final int STATE_HWM = 100;
     /** Largest frame the state subscriber takes with CURVE: room for the handshake's commands. */
     private static final int CURVE_STATE_MAX_BYTES = 1024;
+    /** Largest frame the state publisher reads without CURVE: room for a peer's READY command and short topics. */
+    static final int MAX_SUBSCRIPTION_BYTES = 255;
     /** How long a connection to the peer may take to complete its handshake before it is retried. */
     static final int HANDSHAKE_MS = 1000;
     /** After a fatal error, the state is still published this long (at least two heartbeats) before stopping. */
@@ -72,6 +77,7 @@ public final class BinaryStar implements AutoCloseable {
     private final FailureLog peerFailures = new FailureLog(LOG);
     /** False until the state subscriber could be connected to the peer (constructor, then reactor thread). */
     private boolean peerConnected;
+    private final FrameGuard guard;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final String name;
 
@@ -94,26 +100,29 @@ public final class BinaryStar implements AutoCloseable {
         this.ctx = Require.notNull(ctx, "ZeroMQ context");
         this.config = Require.notNull(config, "binary star config");
         this.name = config.role().name().toLowerCase(Locale.ROOT);
+        this.guard = new FrameGuard("bstar-" + name);
         this.reactor = new Reactor(clock);
         this.fsm = new BinaryStarFsm(config.role(), config.heartbeat(), clock);
         ZMQ.Socket pub = null;
         ZMQ.Socket sub = null;
+        CurveServerKeys curve = config.stateCurve().orElse(null);
         try {
-            pub = ctx.createSocket(SocketType.PUB);
-            pub.setLinger(0);
+            // Anyone can connect to the state port and send subscriptions; JeroMQ keeps them in a trie it walks
+            // recursively, so a long one would overflow our thread's stack. A Guide peer subscribes to "" (one
+            // byte on the wire): the frame limit drops any connection sending a longer one before it is parsed.
+            long pubMaxFrame = curve != null ? CURVE_STATE_MAX_BYTES : MAX_SUBSCRIPTION_BYTES;
+            pub = Sockets.create(ctx, SocketType.PUB, guard, pubMaxFrame);
             pub.setSndHWM(STATE_HWM);
-            CurveServerKeys curve = config.stateCurve().orElse(null);
+            pub.setRcvHWM(STATE_HWM);
             if (curve != null) {
                 curve.apply(pub);
             }
             bind(pub, config.local(), "binary star state endpoint");
             this.localEndpoint = pub.getLastEndpoint();
-            sub = ctx.createSocket(SocketType.SUB);
-            sub.setLinger(0);
-            sub.setRcvHWM(STATE_HWM);
             // Anything longer than a state number is not from a Binary Star peer: let ZeroMQ cut it off. The limit
             // also applies to the CURVE handshake's commands (WELCOME is 168 bytes), hence the larger one with CURVE.
-            sub.setMaxMsgSize(config.stateCurve().isPresent() ? CURVE_STATE_MAX_BYTES : 64);
+            sub = Sockets.create(ctx, SocketType.SUB, guard, curve != null ? CURVE_STATE_MAX_BYTES : 64);
+            sub.setRcvHWM(STATE_HWM);
             // A connection whose ZMTP handshake stalls carries nothing until this runs out (JeroMQ's default is
             // 30 s; we saw such stalls under load), so give up on it soon and reconnect.
             sub.setHandshakeIvl(HANDSHAKE_MS);
@@ -163,10 +172,8 @@ public final class BinaryStar implements AutoCloseable {
         if (voter != null) {
             throw new IllegalStateException("this binary star already has a voter socket");
         }
-        ZMQ.Socket socket = ctx.createSocket(type);
+        ZMQ.Socket socket = Sockets.create(ctx, type, guard, config.maxRequestBytes());
         try {
-            socket.setLinger(0);
-            socket.setMaxMsgSize(config.maxRequestBytes());
             bind(socket, endpoint, "binary star voter endpoint");
         } catch (RuntimeException e) {
             destroy(socket);
@@ -233,6 +240,11 @@ public final class BinaryStar implements AutoCloseable {
     /** The endpoint the state publisher is bound to (with the actual port if the config asked for {@code *}). */
     public String localEndpoint() {
         return localEndpoint;
+    }
+
+    /** Frames of impossible size refused by this server's sockets, state and voter (see {@link FrameGuard}). */
+    public FrameGuard frameGuard() {
+        return guard;
     }
 
     /** Malformed peer state messages and client requests refused while not active, by reason. */

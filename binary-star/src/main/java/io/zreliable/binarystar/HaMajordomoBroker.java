@@ -1,11 +1,13 @@
 package io.zreliable.binarystar;
 
+import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointException;
 import io.zreliable.common.Endpoints;
 import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.MessageReader;
 import io.zreliable.common.Require;
+import io.zreliable.common.Sockets;
 import io.zreliable.common.ZapAuthenticator;
 import io.zreliable.majordomo.BrokerConfig;
 import io.zreliable.majordomo.MajordomoBroker;
@@ -68,7 +70,7 @@ public final class HaMajordomoBroker implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 100;
 
     private final BrokerConfig brokerConfig;
-    private final ZContext ctx = new ZContext();
+    private final ZContext ctx = Contexts.create();
     private final BinaryStar star;
     private final DropCounter drops = new DropCounter(LOG);
     private Consumer<MajordomoBroker> onActive = broker -> {
@@ -119,10 +121,8 @@ public final class HaMajordomoBroker implements AutoCloseable {
             throw new IllegalStateException("HA broker is closed");
         }
         brokerConfig.curve().ifPresent(keys -> gateAuthenticator = keys.startAuthenticator(ctx, "ha-gate"));
-        gate = ctx.createSocket(SocketType.ROUTER);
-        gate.setLinger(0);
+        gate = Sockets.create(ctx, SocketType.ROUTER, star.frameGuard(), star.config().maxRequestBytes());
         brokerConfig.curve().ifPresent(keys -> keys.apply(gate));
-        gate.setMaxMsgSize(star.config().maxRequestBytes());
         for (String endpoint : brokerConfig.endpoints()) {
             try {
                 Endpoints.bind(gate, endpoint, "broker endpoint");

@@ -1,9 +1,5 @@
 package io.zreliable.binarystar;
 
-import static io.zreliable.binarystar.TestSupport.HEARTBEAT_MS;
-import static io.zreliable.binarystar.TestSupport.await;
-import static io.zreliable.binarystar.TestSupport.endpoint;
-import static io.zreliable.binarystar.TestSupport.freePort;
 import static io.zreliable.binarystar.TestSupport.requestOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,19 +23,11 @@ class BinaryStarFuzzTest extends SocketTest {
     @Test
     void garbageStateMessagesAndRequestsNeverStopAnActiveServer() {
         FrameFuzzer fuzz = new FrameFuzzer(FrameFuzzer.seed(20L));
-        ZMQ.Socket fakeBackup = ctx.createSocket(SocketType.PUB);
-        fakeBackup.setLinger(0);
-        fakeBackup.setSendTimeOut(0);
-        String fakeEndpoint = endpoint(fakeBackup.bindToRandomPort("tcp://127.0.0.1"));
-        BinaryStar primary = track(new BinaryStar(ctx, BinaryStarConfig.builder().role(Role.PRIMARY)
-                .local(endpoint(freePort())).peer(fakeEndpoint).heartbeatMillis(HEARTBEAT_MS).build()));
-        String voter = primary.voter(endpoint(freePort()), SocketType.ROUTER, TestSupport::echo);
-        primary.start();
-        List<byte[]> backupState = List.of(Integer.toString(BstarProtocol.STATE_BACKUP).getBytes());
-        await("the primary active", () -> {
-            FrameFuzzer.send(fakeBackup, backupState);
-            return primary.state() == BstarState.ACTIVE;
-        });
+        ActivePrimary active = activePrimary();
+        BinaryStar primary = active.primary();
+        ZMQ.Socket fakeBackup = active.fakeBackup();
+        String voter = active.voter();
+        List<byte[]> backupState = ActivePrimary.BACKUP_STATE;
         assertEquals("before", requestOnce(ctx, voter, "before", ANSWER), fuzz.toString());
 
         ZMQ.Socket hostileClient = TestSupport.connect(ctx, SocketType.DEALER, voter);

@@ -4,6 +4,7 @@ import io.zreliable.binarystar.BinaryStar;
 import io.zreliable.binarystar.BinaryStarConfig;
 import io.zreliable.binarystar.BinaryStarException;
 import io.zreliable.binarystar.Role;
+import io.zreliable.common.Contexts;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -112,7 +113,7 @@ final class BstarEchoCommand implements Callable<Integer> {
                 .heartbeatMillis(heartbeatMs)
                 .build();
         PrintWriter err = spec.commandLine().getErr();
-        try (ZContext ctx = new ZContext()) {
+        try (ZContext ctx = Contexts.create()) {
             BinaryStar star;
             String endpoint;
             try {

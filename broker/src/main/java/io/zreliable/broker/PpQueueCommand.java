@@ -50,6 +50,11 @@ public final class PpQueueCommand implements Callable<Integer> {
             description = "Largest request accepted; larger ones are dropped (default: ${DEFAULT-VALUE}).")
     long maxRequestBytes;
 
+    @Option(names = "--max-reply-bytes", paramLabel = "BYTES", defaultValue = "16777216",
+            description = "Largest reply frame a worker may send; a larger one drops that worker's connection "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long maxReplyBytes;
+
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
@@ -63,7 +68,7 @@ public final class PpQueueCommand implements Callable<Integer> {
         ParanoidPirateQueue queue = ParanoidPirateQueue.builder().frontend(frontend).backend(backend)
                 .heartbeat(heartbeat.toConfig()).maxBacklog(maxBacklog)
                 .maxBacklogAge(Duration.ofMillis(maxBacklogMillis)).maxWorkers(maxWorkers)
-                .maxRequestBytes(maxRequestBytes).build();
+                .maxRequestBytes(maxRequestBytes).maxReplyBytes(maxReplyBytes).build();
         try {
             queue.start();
         } catch (EndpointException e) {

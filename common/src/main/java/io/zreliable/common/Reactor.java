@@ -166,10 +166,14 @@ public final class Reactor implements AutoCloseable {
         selector.wakeup();
     }
 
-    /** Starts {@link #run()} on a new daemon thread named {@code threadName}. */
+    /**
+     * Starts {@link #run()} on a new daemon thread named {@code threadName}. An error that ends the loop (say a
+     * {@link StackOverflowError} out of a handler) goes to {@link Contexts#fatal}: the component would be deaf.
+     */
     public Thread start(String threadName) {
         Thread thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler(Contexts::fatal);
         thread.start();
         return thread;
     }

@@ -4,7 +4,11 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-/** Creates ZeroMQ sockets with the options every peer of the project needs. */
+/**
+ * Creates every ZeroMQ socket of the project, with the options each needs: a short handshake limit, no linger, a
+ * receive high-water mark, and a {@link FrameGuard} with a frame size limit, so that no socket hands JeroMQ's
+ * decoder an impossible size to allocate.
+ */
 public final class Sockets {
     /**
      * ZMTP handshake limit. JeroMQ 0.6.0 now and then stalls a TCP handshake (one side's greeting sits unread; seen
@@ -14,18 +18,49 @@ public final class Sockets {
     public static final int HANDSHAKE_MILLIS = 1000;
     /** Longest a send on a connecting socket may block (see {@link #create(ZContext, SocketType, CurveClientKeys)}). */
     public static final int SEND_TIMEOUT_MILLIS = 1000;
+    /** Largest frame a socket takes unless its component sets its own limit. */
+    public static final long DEFAULT_MAX_FRAME_BYTES = 16L * 1024 * 1024;
+    /** Messages a socket queues per peer on receipt unless its component sets its own (JeroMQ's default too). */
+    public static final int DEFAULT_RECEIVE_HWM = 1000;
+    /** The guard of sockets created without one: clients and workers, which connect rather than bind. */
+    private static final FrameGuard SHARED_GUARD = new FrameGuard("zreliable");
 
     private Sockets() {
     }
 
-    /** A socket of {@code type} with the short handshake limit and no linger (the owner sets linger if it needs). */
+    /**
+     * A socket of {@code type} with the short handshake limit, no linger (the owner sets linger if it needs), the
+     * default receive high-water mark and frames up to {@value #DEFAULT_MAX_FRAME_BYTES} bytes, refused ones counted
+     * in a process-wide guard ({@link #sharedGuard()}).
+     */
     public static ZMQ.Socket create(ZContext context, SocketType type) {
+        return create(context, type, SHARED_GUARD, DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    /**
+     * Like {@link #create(ZContext, SocketType)}, with the component's own guard (its counter is the component's) and
+     * frame size limit ({@code ZMQ_MAXMSGSIZE}).
+     */
+    public static ZMQ.Socket create(ZContext context, SocketType type, FrameGuard guard, long maxFrameBytes) {
         Require.notNull(context, "context");
         Require.notNull(type, "socket type");
+        Require.notNull(guard, "frame guard");
         ZMQ.Socket socket = context.createSocket(type);
-        socket.setHandshakeIvl(HANDSHAKE_MILLIS);
-        socket.setLinger(0);
+        try {
+            guard.apply(socket, maxFrameBytes, type.name());
+            socket.setHandshakeIvl(HANDSHAKE_MILLIS);
+            socket.setLinger(0);
+            socket.setRcvHWM(DEFAULT_RECEIVE_HWM);
+        } catch (RuntimeException e) {
+            context.destroySocket(socket);
+            throw e;
+        }
         return socket;
+    }
+
+    /** The guard of the sockets created without a component guard. */
+    public static FrameGuard sharedGuard() {
+        return SHARED_GUARD;
     }
 
     /**

@@ -15,9 +15,10 @@ import org.zeromq.ZMsg;
 
 /**
  * The ZAP handler (RFC 27) of one {@link ZContext}, built on JeroMQ's {@link ZAuth}: a CURVE client is let in only
- * if its public key is in a certificate of the allow-list directory (re-read when files change), or is the server's own. Refusals are
- * counted and logged at WARN once per key (then at debug, so a peer reconnecting in a loop cannot flood the log);
- * any other mechanism asking is refused.
+ * if its public key is in a certificate of the allow-list directory (re-read when files change), or is the server's
+ * own. Refusals are counted and logged at WARN once per key (then at debug, so a peer reconnecting in a loop cannot
+ * flood the log), and at most {@value RateLimitedLog#LINES_PER_WINDOW} keys a minute (so an attacker with a new key
+ * each time cannot either; {@link #refused()} counts them all); any other mechanism asking is refused.
  *
  * <p>Thread contract: decisions run on ZAuth's own thread; the counters are readable from any thread. Close it
  * after the sockets it guards: a CURVE server socket with no ZAP handler in its context accepts every key.
@@ -57,6 +58,11 @@ public final class ZapAuthenticator implements AutoCloseable {
         return allowList.refused.sum();
     }
 
+    /** Refusal lines not printed because the rate limit was reached (each refusal is still counted). */
+    public long suppressedWarnings() {
+        return allowList.warnings.suppressed();
+    }
+
     @Override
     public void close() {
         auth.close();
@@ -70,6 +76,7 @@ public final class ZapAuthenticator implements AutoCloseable {
         private final String name;
         private final LongAdder allowed = new LongAdder();
         private final LongAdder refused = new LongAdder();
+        private final RateLimitedLog warnings = new RateLimitedLog(LOG);
         private final Set<String> loggedKeys = Collections.newSetFromMap(new LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -110,8 +117,8 @@ public final class ZapAuthenticator implements AutoCloseable {
             refused.increment();
             String who = key == null ? mechanism : key;
             if (loggedKeys.add(who)) {
-                LOG.warn("{}: refused {} client key {} from {} (not in {})", name, mechanism, who, address,
-                        directory);
+                warnings.warn("{}: refused {} client key {} from {} (not in {}; {} refused so far)", name, mechanism,
+                        who, address, directory, refused.sum());
             } else {
                 LOG.debug("{}: refused {} client key {} from {} again", name, mechanism, who, address);
             }

@@ -56,6 +56,30 @@ class ZapAuthenticatorTest {
         }
     }
 
+    /** An attacker with a new key each time cannot flood the log: past the rate limit lines are only counted. */
+    @Test
+    void refusalsOfManyNewKeysAreLoggedRateLimited() throws Exception {
+        int attackers = RateLimitedLog.LINES_PER_WINDOW + 5;
+        String[] names = new String[attackers];
+        for (int i = 0; i < attackers; i++) {
+            names[i] = "attacker" + i;
+        }
+        CurveFixture keys = CurveFixture.create(dir, names);
+        try (ZContext serverContext = new ZContext(); ZContext clientContext = new ZContext();
+                ZapAuthenticator zap = keys.server().startAuthenticator(serverContext, "test")) {
+            ZMQ.Socket router = serverContext.createSocket(SocketType.ROUTER);
+            keys.server().apply(router);
+            router.bind("tcp://127.0.0.1:*");
+            for (String name : names) {
+                dealer(clientContext, router.getLastEndpoint(), keys.client(name)).send("let me in");
+            }
+            Eventually.until("every new key refused", java.time.Duration.ofSeconds(20),
+                    () -> zap.suppressedWarnings() >= 5, () -> "refused " + zap.refused());
+            assertEquals(5, zap.suppressedWarnings(), "ten keys logged, five only counted");
+            assertTrue(zap.refused() >= attackers);
+        }
+    }
+
     private static ZMQ.Socket dealer(ZContext context, String endpoint, CurveClientKeys keys) {
         ZMQ.Socket socket = context.createSocket(SocketType.DEALER);
         socket.setLinger(0);

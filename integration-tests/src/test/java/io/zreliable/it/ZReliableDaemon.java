@@ -29,13 +29,49 @@ final class ZReliableDaemon implements AutoCloseable {
 
     static ZReliableDaemon start(Path jar, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaBinary());
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
-        Path log = Files.createTempFile("zreliable-" + args[0] + "-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new ZReliableDaemon(args[0], process, log);
+        return start(new ProcessBuilder(command), args[0]);
+    }
+
+    /**
+     * Through the launcher script {@code scripts/zreliable} (its default heap cap and JVM options), which execs the
+     * JVM: the child's pid is the JVM's.
+     */
+    static ZReliableDaemon startWithLauncher(Path launcher, Path jar, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("ZRELIABLE_JAR", jar.toString());
+        builder.environment().put("JAVA", javaBinary());
+        return start(builder, args[0]);
+    }
+
+    private static ZReliableDaemon start(ProcessBuilder builder, String name) throws IOException {
+        Path log = Files.createTempFile("zreliable-" + name + "-", ".log");
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ZReliableDaemon(name, process, log);
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Resident memory of the process now ({@code VmRSS} in /proc), in bytes. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for pid " + process.pid());
     }
 
     /** Waits until the output contains {@code text}; fails with the output so far after {@code deadline}. */

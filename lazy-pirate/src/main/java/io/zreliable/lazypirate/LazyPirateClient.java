@@ -2,6 +2,7 @@ package io.zreliable.lazypirate;
 
 import io.zreliable.common.Backoff;
 import io.zreliable.common.BackoffConfig;
+import io.zreliable.common.Contexts;
 import io.zreliable.common.EndpointException;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
@@ -50,7 +51,7 @@ public final class LazyPirateClient implements AutoCloseable {
         this.correlation = Require.notNull(builder.correlation, "correlation");
         this.backoff = builder.backoff == null ? null : new Backoff(builder.backoff);
         this.ownsContext = builder.context == null;
-        this.context = ownsContext ? new ZContext() : builder.context;
+        this.context = ownsContext ? Contexts.create() : builder.context;
     }
 
     public static Builder builder() {

@@ -1,9 +1,11 @@
 package io.zreliable.lazypirate;
 
 import io.zreliable.common.Clock;
+import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointException;
 import io.zreliable.common.Endpoints;
+import io.zreliable.common.FrameGuard;
 import io.zreliable.common.Frames;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Reactor;
@@ -63,10 +65,12 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     private final HeartbeatConfig heartbeat;
     /** Frames up to this much over {@code maxRequestBytes} are read (and counted when dropped); larger ones refused. */
     static final long FRAME_SLACK_BYTES = 64 * 1024;
-    /** JeroMQ's "no limit" for ZMQ_MAXMSGSIZE. */
-    private static final long NO_LIMIT = -1;
+    /** Largest reply frame a worker may send unless the builder says otherwise. */
+    public static final long DEFAULT_MAX_REPLY_BYTES = Sockets.DEFAULT_MAX_FRAME_BYTES;
 
     private final long maxRequestBytes;
+    private final long maxReplyBytes;
+    private final FrameGuard guard = new FrameGuard("ppqueue");
     private final ZContext context;
     private final boolean ownsContext;
     private final Reactor reactor;
@@ -91,6 +95,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         this.backendEndpoint = Endpoints.require(builder.backend, "backend endpoint");
         this.heartbeat = Require.notNull(builder.heartbeat, "heartbeat config");
         this.maxRequestBytes = Require.positive(builder.maxRequestBytes, "maximum request size (bytes)");
+        this.maxReplyBytes = Require.positive(builder.maxReplyBytes, "maximum reply size (bytes)");
         int maxWorkers = Require.inRange(builder.maxWorkers, 1, 1_000_000, "maximum workers");
         int maxBacklog = Require.inRange(builder.maxBacklog, 0, 10_000_000, "maximum request backlog");
         long maxBacklogAge = Require.positive(builder.maxBacklogAge, "maximum backlog wait").toMillis();
@@ -99,7 +104,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         this.backlog = new RequestBacklog(maxBacklog, maxBacklogAge, clock, drops);
         this.pool = new WorkerPool(reactor, heartbeat.expiry().toMillis(), maxWorkers, this::onWorkerExpired);
         this.ownsContext = builder.context == null;
-        this.context = ownsContext ? new ZContext() : builder.context;
+        this.context = ownsContext ? Contexts.create() : builder.context;
     }
 
     public static Builder builder() {
@@ -120,7 +125,8 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             // allocated (JeroMQ drops the connection), so no peer can make the queue allocate an arbitrary frame;
             // requests just over the limit are still read, dropped and counted ("oversized request").
             frontend = bind(frontendEndpoint, "frontend", maxRequestBytes + FRAME_SLACK_BYTES);
-            backend = bind(backendEndpoint, "backend", NO_LIMIT);
+            // Workers are not trusted with memory either: anyone can connect to the backend.
+            backend = bind(backendEndpoint, "backend", maxReplyBytes);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -191,8 +197,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
     }
 
     private ZMQ.Socket bind(String endpoint, String what, long maxFrameBytes) {
-        ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER);
-        socket.setMaxMsgSize(maxFrameBytes);
+        ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER, guard, maxFrameBytes);
         try {
             Endpoints.bind(socket, endpoint, what);
         } catch (EndpointException e) {
@@ -329,7 +334,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
 
     private QueueStats snapshot() {
         return new QueueStats(pool.size(), pool.idleCount(), backlog.size(), requestsReceived, requestsDispatched,
-                repliesForwarded, workersExpired, workersDisconnected, drops.snapshot());
+                repliesForwarded, workersExpired, workersDisconnected, drops.snapshot(), guard.refused());
     }
 
     /** Settings of a {@link ParanoidPirateQueue}; {@link #build()} validates them. */
@@ -341,6 +346,7 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         private Duration maxBacklogAge = Duration.ofSeconds(10);
         private int maxWorkers = 10_000;
         private long maxRequestBytes = 1024L * 1024L;
+        private long maxReplyBytes = DEFAULT_MAX_REPLY_BYTES;
         private ZContext context;
         private Clock clock = Clock.system();
 
@@ -393,6 +399,12 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         }
 
         /** A context to create sockets in, left open on close. Default: the queue's own. */
+        /** Largest reply frame a worker may send (default 16 MiB); a larger one drops that worker's connection. */
+        public Builder maxReplyBytes(long maxReplyBytes) {
+            this.maxReplyBytes = maxReplyBytes;
+            return this;
+        }
+
         public Builder context(ZContext context) {
             this.context = context;
             return this;

@@ -3,6 +3,7 @@ package io.zreliable.lazypirate;
 import io.zreliable.common.Backoff;
 import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.Clock;
+import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointException;
 import io.zreliable.common.Endpoints;
@@ -60,7 +61,7 @@ public final class ParanoidPirateWorker implements AutoCloseable {
         this.reactor = new Reactor(clock);
         this.liveness = new Liveness(heartbeat, clock);
         this.ownsContext = builder.context == null;
-        this.context = ownsContext ? new ZContext() : builder.context;
+        this.context = ownsContext ? Contexts.create() : builder.context;
     }
 
     public static Builder builder() {

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param workersExpired workers forgotten after interval x liveness of silence
  * @param workersDisconnected workers forgotten because a message to them could not be routed (connection gone)
  * @param drops messages dropped, by reason ("backlog full", "malformed request", ...)
+ * @param refusedFrames frames of impossible size refused before allocation, both sockets (see {@code FrameGuard})
  */
 public record QueueStats(int workers, int idleWorkers, int backlog, long requestsReceived, long requestsDispatched,
-        long repliesForwarded, long workersExpired, long workersDisconnected, Map<String, Long> drops) {
+        long repliesForwarded, long workersExpired, long workersDisconnected, Map<String, Long> drops,
+        long refusedFrames) {
 
     /** Messages dropped for {@code reason}, 0 when none. */
     public long dropped(String reason) {

@@ -1,5 +1,6 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.Contexts;
 import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointException;
@@ -54,7 +55,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncMajordomoClient.class);
     private static final int READ_BATCH = 256;
 
-    private final ZContext context = new ZContext();
+    private final ZContext context = Contexts.create();
     private final Reactor reactor = new Reactor();
     private final EndpointRing ring;
     private final RetryPolicy defaultPolicy;

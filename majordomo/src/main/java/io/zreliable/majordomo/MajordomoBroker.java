@@ -3,6 +3,8 @@ package io.zreliable.majordomo;
 import io.zreliable.common.EndpointException;
 import io.zreliable.common.Endpoints;
 import io.zreliable.common.Clock;
+import io.zreliable.common.Contexts;
+import io.zreliable.common.FrameGuard;
 import io.zreliable.common.Reactor;
 import io.zreliable.common.Require;
 import io.zreliable.common.Sockets;
@@ -45,7 +47,8 @@ public final class MajordomoBroker implements AutoCloseable {
     private static final int CLOSE_LINGER_MS = 1000;
 
     private final BrokerConfig config;
-    private final ZContext context = new ZContext();
+    private final ZContext context = Contexts.create();
+    private final FrameGuard guard = new FrameGuard("mdp-broker");
     private final Reactor reactor;
     private final List<String> bound = new ArrayList<>();
     private volatile BrokerEngine engine;
@@ -75,10 +78,9 @@ public final class MajordomoBroker implements AutoCloseable {
         }
         // The ZAP handler must be up before the first connection: without one JeroMQ accepts every CURVE key.
         config.curve().ifPresent(keys -> authenticator = keys.startAuthenticator(context, "mdp-broker"));
-        socket = Sockets.create(context, SocketType.ROUTER);
-        config.curve().ifPresent(keys -> keys.apply(socket));
         // No single frame may exceed the whole-message limit: JeroMQ drops such a connection before reading it all.
-        socket.setMaxMsgSize(config.maxMessageBytes());
+        socket = Sockets.create(context, SocketType.ROUTER, guard, config.maxMessageBytes());
+        config.curve().ifPresent(keys -> keys.apply(socket));
         socket.setSndHWM(config.highWaterMark());
         socket.setRcvHWM(config.highWaterMark());
         for (String endpoint : config.endpoints()) {
@@ -125,6 +127,11 @@ public final class MajordomoBroker implements AutoCloseable {
     /** The ZAP handler (its allowed / refused counters) when the broker runs with CURVE; empty otherwise. */
     public Optional<ZapAuthenticator> authenticator() {
         return Optional.ofNullable(authenticator);
+    }
+
+    /** Frames of impossible size the broker's socket refused before allocating them (see {@link FrameGuard}). */
+    public FrameGuard frameGuard() {
+        return guard;
     }
 
     /** Counters so far; all zero before start. */

@@ -1,5 +1,6 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.Contexts;
 import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointException;
@@ -62,7 +63,7 @@ public final class MajordomoClient implements AutoCloseable {
         this.policy = Require.notNull(policy, "retry policy");
         this.curve = curve;
         // Created only once the arguments are known good, so a bad endpoint leaks nothing.
-        this.context = new ZContext();
+        this.context = Contexts.create();
         try {
             this.socket = open();
         } catch (EndpointException e) {

@@ -1,6 +1,7 @@
 package io.zreliable.majordomo;
 
 import io.zreliable.common.Backoff;
+import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
 import io.zreliable.common.EndpointException;
 import io.zreliable.common.EndpointRing;
@@ -62,7 +63,7 @@ public final class MajordomoWorker implements AutoCloseable {
     private final WorkerConfig config;
     /** Every kind of handler, seen as one that completes later (see the thread contract). */
     private final AsyncRequestHandler handler;
-    private final ZContext context = new ZContext();
+    private final ZContext context = Contexts.create();
     private final Reactor reactor = new Reactor();
     /** The thread a {@link RequestHandler} runs on; null when it runs inline or the handler is asynchronous. */
     private final ExecutorService handlerThread;

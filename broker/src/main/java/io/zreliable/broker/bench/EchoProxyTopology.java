@@ -1,5 +1,7 @@
 package io.zreliable.broker.bench;
 
+import io.zreliable.common.Contexts;
+import io.zreliable.common.Sockets;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -12,7 +14,7 @@ import org.zeromq.ZMQ;
 final class EchoProxyTopology implements AutoCloseable {
     private static final int POLL_MILLIS = 100;
 
-    private final ZContext context = new ZContext();
+    private final ZContext context = Contexts.create();
     private final ZMQ.Socket proxyControl;
     private final Thread echoThread;
     private final Thread proxyThread;
@@ -20,20 +22,20 @@ final class EchoProxyTopology implements AutoCloseable {
     private volatile boolean stopping;
 
     EchoProxyTopology() throws InterruptedException {
-        ZMQ.Socket echo = context.createSocket(SocketType.ROUTER);
+        ZMQ.Socket echo = Sockets.create(context, SocketType.ROUTER);
         echo.bind("tcp://127.0.0.1:*");
         String echoEndpoint = echo.getLastEndpoint();
         echoThread = new Thread(() -> echoUntilStopped(echo), "bench-echo");
 
-        ZMQ.Socket front = context.createSocket(SocketType.ROUTER);
+        ZMQ.Socket front = Sockets.create(context, SocketType.ROUTER);
         front.bind("tcp://127.0.0.1:*");
         frontend = front.getLastEndpoint();
-        ZMQ.Socket back = context.createSocket(SocketType.DEALER);
+        ZMQ.Socket back = Sockets.create(context, SocketType.DEALER);
         back.connect(echoEndpoint);
         String controlEndpoint = "inproc://bench-proxy-control-" + System.identityHashCode(this);
-        ZMQ.Socket control = context.createSocket(SocketType.PAIR);
+        ZMQ.Socket control = Sockets.create(context, SocketType.PAIR);
         control.bind(controlEndpoint);
-        proxyControl = context.createSocket(SocketType.PAIR);
+        proxyControl = Sockets.create(context, SocketType.PAIR);
         proxyControl.connect(controlEndpoint);
         proxyThread = new Thread(() -> ZMQ.proxy(front, back, null, control), "bench-proxy");
 

@@ -1,5 +1,7 @@
 package io.zreliable.broker.bench;
 
+import io.zreliable.common.Contexts;
+import io.zreliable.common.Sockets;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -13,14 +15,14 @@ import org.zeromq.ZMQ;
 final class LockstepEcho implements AutoCloseable {
     private static final int RECEIVE_TIMEOUT_MILLIS = 10_000;
 
-    private final ZContext routerContext = new ZContext();
-    private final ZContext peerContext = new ZContext();
+    private final ZContext routerContext = Contexts.create();
+    private final ZContext peerContext = Contexts.create();
     private final ZMQ.Socket router;
     private final Thread peer;
     private final byte[] peerId;
 
     LockstepEcho() {
-        router = routerContext.createSocket(SocketType.ROUTER);
+        router = Sockets.create(routerContext, SocketType.ROUTER);
         router.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
         router.bind("tcp://127.0.0.1:*");
         String endpoint = router.getLastEndpoint();
@@ -53,7 +55,7 @@ final class LockstepEcho implements AutoCloseable {
 
     /** Runs on the peer thread until its context is closed. */
     private void echo(String endpoint) {
-        ZMQ.Socket dealer = peerContext.createSocket(SocketType.DEALER);
+        ZMQ.Socket dealer = Sockets.create(peerContext, SocketType.DEALER);
         dealer.connect(endpoint);
         dealer.send("hello");
         try {

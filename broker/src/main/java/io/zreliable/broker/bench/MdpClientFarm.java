@@ -1,6 +1,8 @@
 package io.zreliable.broker.bench;
 
+import io.zreliable.common.Contexts;
 import io.zreliable.common.Reactor;
+import io.zreliable.common.Sockets;
 import io.zreliable.majordomo.MdpProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ final class MdpClientFarm implements AutoCloseable {
     private static final long RUN_GRACE_SECONDS = 60;
     private static final int SPARE_SOCKETS = 16;
 
-    private final ZContext context = new ZContext();
+    private final ZContext context = Contexts.create();
     private final Reactor reactor = new Reactor();
     private final List<ZMQ.Socket> clients = new ArrayList<>();
     private final byte[][] serviceOf;
@@ -43,7 +45,7 @@ final class MdpClientFarm implements AutoCloseable {
         CompletableFuture<Void> started = new CompletableFuture<>();
         reactor.execute(() -> {
             for (int i = 0; i < clientCount; i++) {
-                ZMQ.Socket client = context.createSocket(SocketType.DEALER);
+                ZMQ.Socket client = Sockets.create(context, SocketType.DEALER);
                 client.setLinger(0);
                 client.connect(broker);
                 serviceOf[i] = services.get(i % services.size()).getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,8 @@
 package io.zreliable.broker.bench;
 
+import io.zreliable.common.Contexts;
 import io.zreliable.common.Reactor;
+import io.zreliable.common.Sockets;
 import io.zreliable.majordomo.MdpProtocol;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ final class MdpWorkerFarm implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 30;
     private static final int SPARE_SOCKETS = 16;
 
-    private final ZContext context = new ZContext();
+    private final ZContext context = Contexts.create();
     private final Reactor reactor = new Reactor();
     private final List<ZMQ.Socket> workers = new ArrayList<>();
     private final AtomicLong served = new AtomicLong();
@@ -40,7 +42,7 @@ final class MdpWorkerFarm implements AutoCloseable {
         reactor.execute(() -> {
             for (String service : services) {
                 for (int i = 0; i < perService; i++) {
-                    ZMQ.Socket worker = context.createSocket(SocketType.DEALER);
+                    ZMQ.Socket worker = Sockets.create(context, SocketType.DEALER);
                     worker.setLinger(0);
                     worker.connect(broker);
                     worker.sendMore(EMPTY);

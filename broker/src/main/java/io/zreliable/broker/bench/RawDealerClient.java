@@ -1,5 +1,6 @@
 package io.zreliable.broker.bench;
 
+import io.zreliable.common.Sockets;
 import java.nio.ByteBuffer;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -16,7 +17,7 @@ final class RawDealerClient implements AutoCloseable {
     private final ByteBuffer sequenceFrame = ByteBuffer.allocate(Long.BYTES);
 
     RawDealerClient(ZContext context, String endpoint) {
-        socket = context.createSocket(SocketType.DEALER);
+        socket = Sockets.create(context, SocketType.DEALER);
         socket.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
         socket.connect(endpoint);
     }
