@@ -1,5 +1,7 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.EndpointException;
+import io.zreliable.common.Endpoints;
 import io.zreliable.common.Clock;
 import io.zreliable.common.Contexts;
 import io.zreliable.common.FrameGuard;
@@ -16,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
@@ -86,17 +87,14 @@ public final class MajordomoBroker implements AutoCloseable {
         socket.setRcvHWM(config.highWaterMark());
         for (String endpoint : config.endpoints()) {
             try {
-                if (!socket.bind(endpoint)) {
-                    throw new ZMQException("bind failed", socket.errno());
-                }
-            } catch (ZMQException e) {
+                bound.add(Endpoints.bind(socket, endpoint, "broker endpoint"));
+            } catch (EndpointException e) {
                 reactor.close();
                 closeAuthenticator();
                 context.close();
                 closed = true;
-                throw new IllegalStateException("cannot bind " + endpoint + ": " + describe(e), e);
+                throw e;
             }
-            bound.add(socket.getLastEndpoint());
         }
         BrokerEngine created = new BrokerEngine(config, msg -> msg.send(socket), reactor.clock());
         reactor.register(socket, this::drain);
@@ -169,10 +167,5 @@ public final class MajordomoBroker implements AutoCloseable {
         if (authenticator != null) {
             authenticator.close();
         }
-    }
-
-    private static String describe(ZMQException e) {
-        ZMQ.Error error = ZMQ.Error.findByCode(e.getErrorCode());
-        return error == null ? e.getMessage() : error.name() + " (" + error.getMessage() + ")";
     }
 }
