@@ -86,7 +86,8 @@ public final class BrokerCommand implements Callable<Integer> {
         Flags.positive(maxWorkers, "--max-workers");
         Flags.positive(requestTtlMillis, "--request-ttl-ms");
         Flags.positive(maxMessageBytes, "--max-message-bytes");
-        Flags.onlyWith(spec, titanic, "--titanic", "--store", "--request-timeout-ms", "--max-requests");
+        Flags.onlyWith(spec, titanic, "--titanic", "--store", "--request-timeout-ms", "--max-requests",
+                "--max-store-bytes");
         if (titanic) {
             titanicOptions.validate();
         }
