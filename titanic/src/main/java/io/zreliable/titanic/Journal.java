@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread contract: {@link #append}, {@link #appendReplicated} and {@link #rotate} run on the store's writer
  * thread only; each writes a whole batch with one positional write and makes it durable with <b>one</b>
  * {@code force(false)} (fdatasync) before returning. {@link #prepareNext} and {@link #retireBefore} run on the
- * checkpoint thread. {@link #read} and the tail readers work from any thread and only ever see synced records.
+ * checkpoint thread; when it and the writer both make the next segment, one channel is kept and the other closed.
+ * {@link #read} and the tail readers work from any thread and only ever see synced records.
  *
  * <p>A failed write (a full disk) is cut off again (the segment truncated to its last synced byte) before the
  * next write, so a later success never follows garbage; the error goes to the batch's callers.
@@ -31,6 +32,8 @@ final class Journal implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final Object durableMonitor = new Object();
     private volatile long durableIndex;
+    private final Object closeLock = new Object();
+    private boolean closed; // guarded by closeLock
     // Writer thread only:
     private Segment current;
     private boolean mustTruncate;
@@ -187,10 +190,16 @@ final class Journal implements AutoCloseable {
         long number = current.number() + 1;
         Segment next = segments.get(number);
         if (next == null) {
-            next = Segment.open(dir, number, firstIndex, firstIndex - 1, 0);
+            Segment made = Segment.open(dir, number, firstIndex, firstIndex - 1, 0);
             Directories.sync(dir);
             syncs.incrementAndGet();
-            segments.put(number, next);
+            // The checkpoint thread may have prepared the same file meanwhile: one channel wins, the other closes.
+            next = segments.putIfAbsent(number, made);
+            if (next == null) {
+                next = made;
+            } else {
+                made.close();
+            }
         }
         next.started(firstIndex);
         current = next;
@@ -298,8 +307,12 @@ final class Journal implements AutoCloseable {
         }
         Segment next = Segment.open(dir, number, -1, -2, 0);
         Directories.sync(dir);
-        if (segments.putIfAbsent(number, next) != null) {
-            next.close();
+        boolean kept;
+        synchronized (closeLock) {
+            kept = !closed && segments.putIfAbsent(number, next) == null;
+        }
+        if (!kept) {
+            next.close(); // the writer made it first, or the journal closed meanwhile
         }
     }
 
@@ -322,8 +335,15 @@ final class Journal implements AutoCloseable {
         return freed;
     }
 
+    /**
+     * Closes every segment. Called once the writer has stopped; a segment prepared after this is closed by
+     * {@link #prepareNext} itself, so that no journal file stays open.
+     */
     @Override
     public void close() {
+        synchronized (closeLock) {
+            closed = true;
+        }
         segments.values().forEach(Segment::close);
     }
 }

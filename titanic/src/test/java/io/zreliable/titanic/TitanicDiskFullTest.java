@@ -58,30 +58,12 @@ class TitanicDiskFullTest {
     @AfterEach
     void unmount() throws Exception {
         if (mounted) {
-            String held = openFilesUnder(mount);
+            String held = OpenFiles.under(mount).toString();
             if (run("umount", mount.toString()) != 0) {
                 run("umount", "-l", mount.toString()); // detach it anyway, then fail
                 throw new AssertionError("umount " + mount + " failed; this JVM still holds " + held);
             }
         }
-    }
-
-    /** The files under {@code dir} that this process has open (from /proc/self/fd). */
-    private static String openFilesUnder(Path dir) throws IOException {
-        List<String> held = new ArrayList<>();
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    Path target = Files.readSymbolicLink(fd);
-                    if (target.startsWith(dir)) {
-                        held.add(target.toString());
-                    }
-                } catch (IOException gone) {
-                    // closed meanwhile
-                }
-            }
-        }
-        return held.toString();
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
