@@ -175,13 +175,14 @@ class MajordomoRoundTripTest {
 
     @Test
     void anAsyncHandlersReplyIsSentWhenItCompletesAndTheWorkerHeartbeatsMeanwhile() {
-        // 200 ms of silence expires a worker; the reply comes 600 ms after the request.
-        HeartbeatConfig quick = HeartbeatConfig.builder().intervalMillis(50).liveness(4).build();
+        // 1 s of silence expires a worker; the reply comes 2.5 s after the request. (A narrower window, 200 ms,
+        // was missed on a loaded 2-core machine: the worker's heartbeat thread did not run in time.)
+        HeartbeatConfig quick = HeartbeatConfig.builder().intervalMillis(250).liveness(4).build();
         MajordomoBroker broker = kit.broker(BrokerConfig.builder().bind("tcp://127.0.0.1:*").heartbeat(quick));
         String endpoint = broker.endpoints().get(0);
         List<String> startedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.Executor later =
-                CompletableFuture.delayedExecutor(600, TimeUnit.MILLISECONDS);
+                CompletableFuture.delayedExecutor(2500, TimeUnit.MILLISECONDS);
         MajordomoWorker worker = MajordomoWorker.async(
                 WorkerConfig.builder("later").connect(endpoint).heartbeat(quick).backoff(MdpTestKit.BACKOFF).build(),
                 request -> {
@@ -195,7 +196,7 @@ class MajordomoRoundTripTest {
         kit.track(worker);
         worker.start();
         Await.until("the worker registered", () -> broker.stats().workers() == 1);
-        MajordomoClient client = kit.client(endpoint, 5_000, 3);
+        MajordomoClient client = kit.client(endpoint, 10_000, 3);
 
         assertEquals("later one", client.send("later", "one"));
         assertEquals("later two", client.send("later", "two"));
