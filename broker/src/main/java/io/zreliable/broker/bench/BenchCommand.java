@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         description = "Benchmarks: each scenario measures its own baseline in the same run and reports ratios.",
         subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Titanic.class,
-                BenchCommand.Failover.class, BenchCommand.Scale.class},
+                BenchCommand.Failover.class, BenchCommand.Scale.class, BenchCommand.Stack.class},
         mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
     @Spec
@@ -145,6 +145,28 @@ public final class BenchCommand implements Runnable {
             ScaleScenario.measure(options.validated(), positive(services, "--services"),
                     Require.positive(workersPerService, "--workers-per-service"),
                     Require.positive(clients, "--clients"), report);
+        }
+    }
+
+    @Command(name = "stack", mixinStandardHelpOptions = true,
+            description = "The stack as a user runs it: broker, 2 workers and an async client, each a process of "
+                    + "its own; requests/s against 2 x the lock-step ceiling, JeroMQ I/O-thread CPU and context "
+                    + "switches per request, per scheduling policy (runs interleaved).")
+    static final class Stack extends Scenario {
+        @Mixin
+        BenchOptions options = new BenchOptions();
+        @Option(names = "--sched", split = ",", defaultValue = "normal,batch",
+                description = "Scheduling policies to compare: normal, batch (chrt --batch 0) "
+                        + "(default: ${DEFAULT-VALUE}).")
+        List<StackScenario.Scheduling> policies;
+        @Option(names = "--count", defaultValue = "30000",
+                description = "Requests the client sends per run (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Override
+        void measure(BenchReport report) throws Exception {
+            Require.that(!policies.isEmpty(), "--sched needs at least one policy");
+            StackScenario.measure(options.validated(), policies, Require.positive(count, "--count"), report);
         }
     }
 }

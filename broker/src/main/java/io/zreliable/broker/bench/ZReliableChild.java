@@ -31,8 +31,18 @@ final class ZReliableChild implements AutoCloseable {
     }
 
     static ZReliableChild start(String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(name, List.of(), List.of(), args);
+    }
+
+    /**
+     * With {@code launcher} words before the JVM (e.g. {@code chrt --batch 0}, which execs it, so the pid stays the
+     * JVM's) and {@code jvmOptions} after it.
+     */
+    static ZReliableChild start(String name, List<String> launcher, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.zreliable.broker.Main");
@@ -53,6 +63,26 @@ final class ZReliableChild implements AutoCloseable {
                 }
                 TimeUnit.NANOSECONDS.timedWait(lastLines, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             }
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the child to exit on its own; returns its exit code, or fails with its last lines. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " did not exit within " + timeout.toMillis() + " ms; its last "
+                    + "lines:\n  " + String.join("\n  ", lastLines()));
+        }
+        return process.exitValue();
+    }
+
+    /** The last lines the child printed, oldest first. */
+    List<String> lastLines() {
+        synchronized (lastLines) {
+            return List.copyOf(lastLines);
         }
     }
 
