@@ -155,8 +155,9 @@ public final class BenchCommand implements Runnable {
     static final class Stack extends Scenario {
         @Mixin
         BenchOptions options = new BenchOptions();
-        @Option(names = "--sched", split = ",", defaultValue = "normal,batch",
-                description = "Scheduling policies to compare: normal, batch (chrt --batch 0) "
+        @Option(names = "--sched", split = ",", defaultValue = "normal,iobatch,batch",
+                description = "Scheduling policies to compare: normal (ZRELIABLE_IO_SCHED=normal), iobatch (the "
+                        + "default: JeroMQ's I/O threads under SCHED_BATCH), batch (chrt --batch 0) "
                         + "(default: ${DEFAULT-VALUE}).")
         List<StackScenario.Scheduling> policies;
         @Option(names = "--count", defaultValue = "30000",

@@ -1,5 +1,6 @@
 package io.zreliable.broker.bench;
 
+import io.zreliable.common.IoThreadScheduling;
 import io.zreliable.common.RetryPolicy;
 import io.zreliable.majordomo.MajordomoClient;
 import java.io.IOException;
@@ -28,14 +29,21 @@ final class StackScenario {
     private static final Pattern RATE = Pattern.compile("(\\d+) replies, (\\d+) failed in (\\d+) ms \\((\\d+) req/s\\)");
     private static final List<String> JVM = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
 
-    /** The scheduling policy the processes run under (Linux {@code chrt}). */
+    /** The scheduling policy the processes run under (Linux {@code chrt}; see {@code IoThreadScheduling}). */
     enum Scheduling {
-        NORMAL(List.of()), BATCH(List.of("chrt", "--batch", "0"));
+        /** Every thread under the default policy ({@code ZRELIABLE_IO_SCHED=normal}). */
+        NORMAL(List.of(), Map.of(IoThreadScheduling.ENVIRONMENT, "normal")),
+        /** The executable's default: JeroMQ's I/O threads under SCHED_BATCH, the others default. */
+        IOBATCH(List.of(), Map.of()),
+        /** The whole process under {@code chrt --batch 0}. */
+        BATCH(List.of("chrt", "--batch", "0"), Map.of(IoThreadScheduling.ENVIRONMENT, "normal"));
 
         private final List<String> launcher;
+        private final Map<String, String> environment;
 
-        Scheduling(List<String> launcher) {
+        Scheduling(List<String> launcher, Map<String, String> environment) {
             this.launcher = launcher;
+            this.environment = environment;
         }
 
         String label() {
@@ -115,7 +123,7 @@ final class StackScenario {
 
     private static ZReliableChild child(List<ZReliableChild> processes, Scheduling policy, String name,
             String... args) throws IOException {
-        ZReliableChild child = ZReliableChild.start(name, policy.launcher, JVM, args);
+        ZReliableChild child = ZReliableChild.start(name, policy.launcher, JVM, policy.environment, args);
         processes.add(child);
         return child;
     }
