@@ -26,7 +26,8 @@ final class StackScenario {
     private static final int WORKERS = 2;
     private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final Duration CLIENT_DEADLINE = Duration.ofMinutes(10);
-    private static final Pattern RATE = Pattern.compile("(\\d+) replies, (\\d+) failed in (\\d+) ms \\((\\d+) req/s\\)");
+    private static final Pattern RATE =
+            Pattern.compile("(\\d+) replies, (\\d+) failed in (\\d+) ms \\((\\d+) req/s\\)");
     private static final List<String> JVM = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
 
     /** The scheduling policy the processes run under (Linux {@code chrt}; see {@code IoThreadScheduling}). */
