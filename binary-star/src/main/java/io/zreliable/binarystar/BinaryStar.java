@@ -4,7 +4,9 @@ import io.zreliable.common.Clock;
 import io.zreliable.common.Contexts;
 import io.zreliable.common.CurveServerKeys;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.Endpoints;
+import io.zreliable.common.FailureLog;
 import io.zreliable.common.FrameGuard;
 import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.Reactor;
@@ -18,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
@@ -73,6 +74,9 @@ public final class BinaryStar implements AutoCloseable {
     private final ZMQ.Socket stateSub;
     private final String localEndpoint;
     private final DropCounter drops = new DropCounter(LOG);
+    private final FailureLog peerFailures = new FailureLog(LOG);
+    /** False until the state subscriber could be connected to the peer (constructor, then reactor thread). */
+    private boolean peerConnected;
     private final FrameGuard guard;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final String name;
@@ -127,7 +131,7 @@ public final class BinaryStar implements AutoCloseable {
                 // Only a publisher holding the pair's secret key passes the handshake: states cannot be spoofed.
                 curve.selfClient().apply(sub);
             }
-            sub.connect(config.peer());
+            peerConnected = connectPeer(sub);
         } catch (RuntimeException e) {
             destroy(pub);
             destroy(sub);
@@ -315,6 +319,27 @@ public final class BinaryStar implements AutoCloseable {
 
     private void publishState() {
         BstarProtocol.encode(fsm.state()).send(statePub);
+        if (!peerConnected) {
+            peerConnected = connectPeer(stateSub);
+        }
+    }
+
+    /**
+     * Connects the state subscriber to the peer; false (warning once per distinct reason) when that cannot be done
+     * yet, say while the peer's host name does not resolve: it is tried again every heartbeat, and meanwhile the
+     * peer counts as silent.
+     */
+    private boolean connectPeer(ZMQ.Socket sub) {
+        try {
+            Endpoints.connect(sub, config.peer());
+        } catch (EndpointException e) {
+            peerFailures.failed(e.getMessage() + "; binary star " + name + " retries every heartbeat");
+            return false;
+        }
+        if (peerFailures.failures() > 0) {
+            LOG.info("binary star {} connected to its peer at {}", name, config.peer());
+        }
+        return true;
     }
 
     private void fail(BinaryStarException e) {
@@ -344,20 +369,7 @@ public final class BinaryStar implements AutoCloseable {
 
     /** Binds, turning JeroMQ's failure (e.g. address in use) into a message that names the endpoint. */
     private static void bind(ZMQ.Socket socket, String endpoint, String what) {
-        try {
-            if (socket.bind(endpoint)) {
-                return;
-            }
-        } catch (ZMQException e) {
-            throw new IllegalStateException("cannot bind " + what + " " + endpoint + ": " + describe(e.getErrorCode()),
-                    e);
-        }
-        throw new IllegalStateException("cannot bind " + what + " " + endpoint + ": " + describe(socket.errno()));
-    }
-
-    static String describe(int errno) {
-        ZMQ.Error error = ZMQ.Error.findByCode(errno);
-        return error == null ? "error " + errno : error.name() + " (" + error.getMessage() + ")";
+        Endpoints.bind(socket, endpoint, what);
     }
 
     private void destroy(ZMQ.Socket socket) {

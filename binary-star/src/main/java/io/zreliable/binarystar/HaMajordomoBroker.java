@@ -2,6 +2,8 @@ package io.zreliable.binarystar;
 
 import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointException;
+import io.zreliable.common.Endpoints;
 import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.MessageReader;
 import io.zreliable.common.Require;
@@ -22,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
@@ -124,13 +125,10 @@ public final class HaMajordomoBroker implements AutoCloseable {
         brokerConfig.curve().ifPresent(keys -> keys.apply(gate));
         for (String endpoint : brokerConfig.endpoints()) {
             try {
-                if (!gate.bind(endpoint)) {
-                    throw new ZMQException("bind failed", gate.errno());
-                }
-            } catch (ZMQException e) {
+                Endpoints.bind(gate, endpoint, "broker endpoint");
+            } catch (EndpointException e) {
                 close(); // nothing of this server stays bound
-                throw new IllegalStateException("cannot bind broker endpoint " + endpoint + ": "
-                        + BinaryStar.describe(e.getErrorCode()), e);
+                throw e;
             }
         }
         star.reactor().register(gate, this::onGate);

@@ -16,7 +16,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = "Run a Majordomo broker (7/MDP, MDP/0.1, with 8/MMI): clients and workers on one socket. "
                 + "Logs 'broker ready on ENDPOINT' when listening; SIGTERM sends DISCONNECT to the workers and "
-                + "exits.")
+                + "exits.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable broker --bind tcp://127.0.0.1:5555",
+            "  zreliable broker --bind tcp://0.0.0.0:5555 --titanic --store /var/lib/zreliable",
+            "  zreliable broker --ha primary --bind tcp://0.0.0.0:5001 --ha-local tcp://0.0.0.0:5003 \\",
+            "      --ha-peer tcp://backup-host:5004"
+        })
 public final class BrokerCommand implements Callable<Integer> {
     /** Exit code when an endpoint cannot be bound. */
     public static final int EXIT_BIND = 1;
@@ -69,9 +76,6 @@ public final class BrokerCommand implements Callable<Integer> {
                     + "gets DISCONNECT (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log the broker's decisions (drops, workers) at debug.")
-    boolean verbose;
-
     @Mixin
     BrokerLimitOptions limits = new BrokerLimitOptions();
 
@@ -81,7 +85,8 @@ public final class BrokerCommand implements Callable<Integer> {
     @Mixin
     HaOptions ha = new HaOptions();
 
-    @Option(names = "--titanic", description = "Also run a Titanic server (9/TSP) in this process, its store in --store.")
+    @Option(names = "--titanic",
+            description = "Also run a Titanic server (9/TSP) in this process, its store in --store.")
     boolean titanic;
 
     @Mixin
@@ -91,9 +96,18 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (verbose) {
-            // slf4j-simple reads per-logger levels when a logger is created, i.e. when the classes below load.
-            System.setProperty("org.slf4j.simpleLogger.log.io.zreliable", "debug");
+        endpoints.forEach(endpoint -> Flags.bindEndpoint(endpoint, "--bind"));
+        Flags.positive(maxQueuePerService, "--max-queue-per-service");
+        Flags.positive(maxQueue, "--max-queue");
+        Flags.positive(maxWorkers, "--max-workers");
+        Flags.positive(maxQueueBytesPerService, "--max-queue-bytes-per-service");
+        Flags.positive(maxQueueBytes, "--max-queue-bytes");
+        Flags.positive(requestTtlMillis, "--request-ttl-ms");
+        Flags.notNegative(maxWaitMillis, "--max-wait-ms");
+        Flags.positive(maxMessageBytes, "--max-message-bytes");
+        Flags.onlyWith(spec, titanic, "--titanic", "--store", "--request-timeout-ms", "--max-requests");
+        if (titanic) {
+            titanicOptions.validate();
         }
         BrokerConfig config = limits.applyTo(BrokerConfig.builder()).bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)

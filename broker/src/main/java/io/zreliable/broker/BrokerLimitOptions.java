@@ -1,5 +1,6 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.Require;
 import io.zreliable.majordomo.BrokerConfig;
 import picocli.CommandLine.Option;
 
@@ -20,6 +21,9 @@ final class BrokerLimitOptions {
     int highWaterMark;
 
     BrokerConfig.Builder applyTo(BrokerConfig.Builder builder) {
-        return builder.maxServices(maxServices).maxFrames(maxFrames).highWaterMark(highWaterMark);
+        return builder.maxServices(Flags.positive(maxServices, "--max-services"))
+                // The longest MDP command (a worker's REPLY) has five frames before its body.
+                .maxFrames(Require.atLeast(maxFrames, 5, "--max-frames"))
+                .highWaterMark(Flags.positive(highWaterMark, "--hwm"));
     }
 }

@@ -25,6 +25,11 @@ import picocli.CommandLine.Spec;
         description = {
             "Sends requests to a Binary Star pair (e.g. two bstar-echo servers), failing over between them.",
             "Prints each reply, and how long each failover took."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable bstar-client --connect tcp://127.0.0.1:5001 --connect tcp://127.0.0.1:5002 --count 100 \\",
+            "      --interval-ms 100"
         })
 final class BstarClientCommand implements Callable<Integer> {
     static final int EXIT_NO_REPLY = 1;
@@ -36,12 +41,20 @@ final class BstarClientCommand implements Callable<Integer> {
             description = "A server's client endpoint: give it twice, primary first.")
     private List<String> connect;
 
-    @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "The pair's heartbeat; sets the default timeout to three of them (default: ${DEFAULT-VALUE}).")
-    private long heartbeatMs;
+    /** No default value in the annotation: picocli would apply it over the older spelling's value. */
+    @Option(names = "--pair-heartbeat-ms", paramLabel = "MS",
+            description = "The pair's heartbeat (the servers' --pair-heartbeat-ms); sets the default timeout to three "
+                    + "of them (default: " + HaOptions.DEFAULT_PAIR_HEARTBEAT_MS + ").")
+    private long heartbeatMs = HaOptions.DEFAULT_PAIR_HEARTBEAT_MS;
+
+    /** The name the pair heartbeat had here; still accepted, not shown. */
+    @Option(names = "--heartbeat-ms", paramLabel = "MS", hidden = true)
+    void legacyHeartbeat(long millis) {
+        this.heartbeatMs = millis;
+    }
 
     @Option(names = "--timeout-ms", paramLabel = "MS",
-            description = "Wait this long for each attempt's reply (default: 3 x --heartbeat-ms).")
+            description = "Wait this long for each attempt's reply (default: 3 x --pair-heartbeat-ms).")
     private Long timeoutMs;
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "6",
@@ -57,7 +70,7 @@ final class BstarClientCommand implements Callable<Integer> {
     private long intervalMs;
 
     @Parameters(index = "0", paramLabel = "BODY", defaultValue = "hello",
-            description = "Request body; each request sends BODY-<n> (default: ${DEFAULT-VALUE}).")
+            description = "Request body; each request sends BODY-N (default: ${DEFAULT-VALUE}).")
     private String body;
 
     @Override
@@ -65,6 +78,12 @@ final class BstarClientCommand implements Callable<Integer> {
         Require.that(connect.size() == 2, "bstar-client needs exactly two --connect endpoints (primary, backup), got "
                 + connect.size());
         Require.positive(count, "--count");
+        Flags.connectEndpoints(connect, "--connect");
+        Flags.positive(heartbeatMs, "--pair-heartbeat-ms");
+        Flags.positive(retries, "--retries");
+        if (timeoutMs != null) {
+            Flags.positive(timeoutMs, "--timeout-ms");
+        }
         Require.that(intervalMs >= 0, "--interval-ms must be >= 0, was " + intervalMs);
         RetryPolicy policy = BinaryStarClient.policyFor(Duration.ofMillis(heartbeatMs)).toBuilder()
                 .attempts(retries)

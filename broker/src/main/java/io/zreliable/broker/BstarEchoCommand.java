@@ -31,7 +31,15 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {
             "Runs one server of a Binary Star (high-availability) pair of echo servers.",
-            "Start one with --primary and one with --backup, each with --peer set to the other's --local."
+            "Start one with --role primary and one with --role backup, each with --peer set to the other's "
+                    + "--local."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable bstar-echo --role primary --bind tcp://127.0.0.1:5001 --local tcp://127.0.0.1:5003 \\",
+            "      --peer tcp://127.0.0.1:5004",
+            "  zreliable bstar-echo --role backup --bind tcp://127.0.0.1:5002 --local tcp://127.0.0.1:5004 \\",
+            "      --peer tcp://127.0.0.1:5003"
         })
 final class BstarEchoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(BstarEchoCommand.class);
@@ -46,14 +54,22 @@ final class BstarEchoCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     private RoleOption role;
 
+    /** {@code --role ROLE}, as {@code broker --ha ROLE} takes it; the older {@code --primary}/{@code --backup} too. */
     static final class RoleOption {
-        @Option(names = "--primary", required = true, description = "Run as the primary server.")
+        @Option(names = "--role", required = true, paramLabel = "ROLE",
+                description = "This server's role in the pair: primary or backup.")
+        String role;
+
+        @Option(names = "--primary", required = true, hidden = true)
         boolean primary;
 
-        @Option(names = "--backup", required = true, description = "Run as the backup server.")
+        @Option(names = "--backup", required = true, hidden = true)
         boolean backup;
 
         Role role() {
+            if (role != null) {
+                return Role.parse(role);
+            }
             return primary ? Role.PRIMARY : Role.BACKUP;
         }
     }
@@ -70,14 +86,26 @@ final class BstarEchoCommand implements Callable<Integer> {
             description = "The other server's --local endpoint, e.g. tcp://backup-host:5004.")
     private String peer;
 
-    @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "How often the servers exchange states; the peer is dead after two (default: ${DEFAULT-VALUE}).")
-    private long heartbeatMs;
+    /** No default value in the annotation: picocli would apply it over the older spelling's value. */
+    @Option(names = "--pair-heartbeat-ms", paramLabel = "MS",
+            description = "How often the two servers exchange states; the peer is dead after two (default: "
+                    + HaOptions.DEFAULT_PAIR_HEARTBEAT_MS + ").")
+    private long heartbeatMs = HaOptions.DEFAULT_PAIR_HEARTBEAT_MS;
+
+    /** The name the pair heartbeat had here; still accepted, not shown. */
+    @Option(names = "--heartbeat-ms", paramLabel = "MS", hidden = true)
+    void legacyHeartbeat(long millis) {
+        this.heartbeatMs = millis;
+    }
 
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
     public Integer call() throws Exception {
+        Flags.bindEndpoint(bind, "--bind");
+        Flags.bindEndpoint(local, "--local");
+        Flags.connectEndpoints(java.util.List.of(peer), "--peer");
+        Flags.positive(heartbeatMs, "--pair-heartbeat-ms");
         BinaryStarConfig config = BinaryStarConfig.builder()
                 .role(role.role())
                 .local(local)

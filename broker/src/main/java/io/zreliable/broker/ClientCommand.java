@@ -1,6 +1,8 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.Frames;
+import io.zreliable.common.Futures;
 import io.zreliable.common.RequestTimeoutException;
 import io.zreliable.majordomo.AsyncMajordomoClient;
 import io.zreliable.majordomo.MajordomoClient;
@@ -26,7 +28,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Send BODY to a Majordomo service COUNT times and print each reply, each part of a streamed "
                 + "MDP/0.2 reply on its own line (a summary line instead when COUNT > " + ClientCommand.PRINT_LIMIT
-                + "). Exits 1 when a request is never answered.")
+                + "). Exits 1 when a request is never answered.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable client --service echo hello",
+            "  zreliable client --async --in-flight 32 --count 10000 hello",
+            "  zreliable client --mdp 0.2 --service stream hello"
+        })
 public final class ClientCommand implements Callable<Integer> {
     /** Exit code when a request got no reply after every attempt. */
     public static final int EXIT_NO_REPLY = 1;
@@ -50,9 +58,14 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--async", description = "Keep several requests in flight (AsyncMajordomoClient).")
     boolean async;
 
-    @Option(names = "--in-flight", paramLabel = "K", defaultValue = "16",
+    /** Requests in flight with --async when --in-flight is not given. */
+    static final int DEFAULT_IN_FLIGHT = 16;
+
+    @Option(names = "--in-flight", paramLabel = "K",
             description = "With --async: requests in flight at once, and connections used (default: "
-                    + "${DEFAULT-VALUE}).")
+                    + DEFAULT_IN_FLIGHT + ").")
+    Integer inFlightFlag;
+
     int inFlight;
 
     @Parameters(paramLabel = "BODY", description = "The request body (one frame, UTF-8).")
@@ -63,6 +76,9 @@ public final class ClientCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1, was " + count);
         }
+        Flags.serviceName(service, "--service");
+        Flags.onlyWith(spec, async, "--async", "--in-flight");
+        inFlight = inFlightFlag == null ? DEFAULT_IN_FLIGHT : inFlightFlag;
         if (inFlight < 1 || inFlight > 1024) {
             throw new IllegalArgumentException("--in-flight must be between 1 and 1024, was " + inFlight);
         }
@@ -76,8 +92,14 @@ public final class ClientCommand implements Callable<Integer> {
                     outcome.replies.get() * 1000L / millis);
             spec.commandLine().getOut().flush();
         }
-        if (outcome.failure.get() != null) {
-            err.println("error: service '" + service + "' not answering: " + outcome.failure.get().getMessage());
+        Throwable failure = outcome.failure.get();
+        if (failure instanceof EndpointException) {
+            err.println("error: " + failure.getMessage());
+            err.flush();
+            return EXIT_NO_REPLY;
+        }
+        if (failure != null) {
+            err.println("error: service '" + service + "' not answering: " + failure.getMessage());
             err.flush();
             return EXIT_NO_REPLY;
         }
@@ -114,7 +136,7 @@ public final class ClientCommand implements Callable<Integer> {
                         .whenComplete((reply, error) -> {
                             window.release();
                             if (error != null) {
-                                outcome.failure.compareAndSet(null, error);
+                                outcome.failure.compareAndSet(null, Futures.cause(error));
                             } else {
                                 outcome.part(reply);
                                 outcome.replied();

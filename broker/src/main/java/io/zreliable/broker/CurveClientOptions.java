@@ -6,11 +6,11 @@ import picocli.CommandLine.Option;
 
 /** CURVE flags of a command that connects (client, worker, mmi, ticlient, titanic): both or neither. */
 final class CurveClientOptions {
-    @Option(names = "--curve-server-key", paramLabel = "PATH.pub",
+    @Option(names = "--curve-server-key", paramLabel = "PUBLIC-CERT",
             description = "The broker's public certificate: talk CURVE to it (needs --curve-key-file).")
     Path serverKey;
 
-    @Option(names = "--curve-key-file", paramLabel = "PATH",
+    @Option(names = "--curve-key-file", paramLabel = "SECRET-CERT",
             description = "Our own secret certificate (from 'zreliable keygen'); its public key must be in the "
                     + "broker's --curve-allow directory.")
     Path keyFile;

@@ -6,9 +6,16 @@ import picocli.CommandLine.Option;
 
 /** CURVE flags of a command that binds (broker): both or neither. */
 final class CurveServerOptions {
-    @Option(names = "--curve-secret-key-file", paramLabel = "PATH",
-            description = "Our secret certificate (from 'zreliable keygen'): serve CURVE only (needs --curve-allow).")
+    @Option(names = "--curve-key-file", paramLabel = "SECRET-CERT",
+            description = "Our own secret certificate (from 'zreliable keygen'), as for the clients: serve CURVE only "
+                    + "(needs --curve-allow).")
     Path secretKeyFile;
+
+    /** The name of --curve-key-file on the servers before it was the same as on the clients; not shown. */
+    @Option(names = "--curve-secret-key-file", paramLabel = "SECRET-CERT", hidden = true)
+    void legacySecretKeyFile(Path path) {
+        this.secretKeyFile = path;
+    }
 
     @Option(names = "--curve-allow", paramLabel = "DIR",
             description = "Directory of the public certificates of the clients and workers let in; others are "
@@ -21,7 +28,7 @@ final class CurveServerOptions {
             return null;
         }
         if (secretKeyFile == null || allowDirectory == null) {
-            throw new IllegalArgumentException("--curve-secret-key-file and --curve-allow go together");
+            throw new IllegalArgumentException("--curve-key-file and --curve-allow go together");
         }
         return CurveServerKeys.load(secretKeyFile, allowDirectory);
     }

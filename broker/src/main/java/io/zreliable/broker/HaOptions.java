@@ -29,19 +29,36 @@ final class HaOptions {
             description = "With --ha: the other server's --ha-local endpoint, e.g. tcp://backup-host:5004.")
     String peer;
 
-    @Option(names = "--ha-heartbeat-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "With --ha: how often the pair exchanges states; the peer is dead after two "
-                    + "(default: ${DEFAULT-VALUE}).")
-    long heartbeatMillis;
+    /** The pair heartbeat when --pair-heartbeat-ms is not given. */
+    static final long DEFAULT_PAIR_HEARTBEAT_MS = 1000;
+
+    @Option(names = "--pair-heartbeat-ms", paramLabel = "MS",
+            description = "With --ha: how often the two servers exchange states; the peer is dead after two "
+                    + "(default: " + DEFAULT_PAIR_HEARTBEAT_MS + ").")
+    Long pairHeartbeatMillis;
+
+    /** The name the pair heartbeat had here; still accepted, not shown. */
+    @Option(names = "--ha-heartbeat-ms", paramLabel = "MS", hidden = true)
+    void legacyHeartbeat(long millis) {
+        this.pairHeartbeatMillis = millis;
+    }
+
+    long heartbeatMillis = DEFAULT_PAIR_HEARTBEAT_MS;
 
     boolean enabled() {
         Require.that(role != null || (local == null && peer == null), "--ha-local and --ha-peer need --ha");
+        Require.that(role != null || pairHeartbeatMillis == null, "--pair-heartbeat-ms applies only with --ha");
+        if (pairHeartbeatMillis != null) {
+            heartbeatMillis = Flags.positive(pairHeartbeatMillis, "--pair-heartbeat-ms");
+        }
         return role != null;
     }
 
     /** The pair's settings; with the broker's CURVE keys (shared by both servers) the state link is CURVE too. */
     BinaryStarConfig toConfig(CurveServerKeys curve) {
         Require.that(local != null && peer != null, "--ha needs --ha-local and --ha-peer");
+        Flags.bindEndpoint(local, "--ha-local");
+        Flags.connectEndpoints(java.util.List.of(peer), "--ha-peer");
         return BinaryStarConfig.builder().role(Role.parse(role)).local(local).peer(peer)
                 .heartbeatMillis(heartbeatMillis).stateCurve(curve).build();
     }

@@ -1,6 +1,7 @@
 package io.zreliable.broker;
 
 import io.zreliable.common.CurveCertificate;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +13,12 @@ import picocli.CommandLine.Spec;
 /** {@code zreliable keygen PATH}: a new CURVE key pair as CZMQ zcert files, PATH (secret) and PATH.pub. */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
         description = "Write a new CURVE key pair in CZMQ's zcert format: the secret certificate to PATH (mode "
-                + "0600) and the public one to PATH.pub. Prints the public key (Z85).")
+                + "0600) and the public one to PATH.pub. Prints the public key (Z85).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable keygen keys/broker",
+            "  zreliable keygen --force keys/worker"
+        })
 public final class KeygenCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -26,7 +32,13 @@ public final class KeygenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CurveCertificate certificate = CurveCertificate.generate();
-        certificate.write(path, force);
+        try {
+            certificate.write(path, force);
+        } catch (UncheckedIOException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         spec.commandLine().getOut().println(certificate.publicKeyZ85());
         spec.commandLine().getOut().flush();
         return 0;

@@ -21,7 +21,12 @@ import picocli.CommandLine.Spec;
 /** {@code zreliable lpclient}: sends requests with Lazy Pirate retries and prints each reply. */
 @Command(name = "lpclient", mixinStandardHelpOptions = true,
         description = "Send BODY with Lazy Pirate retries and failover, printing each reply on its own line. "
-                + "Exits 1 when a request gets no reply after every attempt.")
+                + "Exits 1 when a request gets no reply after every attempt.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable lpclient --connect tcp://127.0.0.1:5555 --count 10 hello",
+            "  zreliable lpclient --connect tcp://10.0.0.1:5555 --connect tcp://10.0.0.2:5555 --retries 6 hello"
+        })
 public final class LpClientCommand implements Callable<Integer> {
     /** Exit code when a request never got a reply. */
     public static final int EXIT_NO_REPLY = 1;
@@ -81,6 +86,9 @@ public final class LpClientCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1, was " + count);
         }
+        Flags.connectEndpoints(endpoints, "--connect");
+        Flags.positive(timeoutMillis, "--timeout-ms");
+        Flags.positive(attempts, "--retries");
         if (backoffMillis < 0) {
             throw new IllegalArgumentException("--backoff-ms must be >= 0, was " + backoffMillis);
         }

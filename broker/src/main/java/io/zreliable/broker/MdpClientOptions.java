@@ -30,7 +30,10 @@ final class MdpClientOptions {
         return version.dialect();
     }
 
+    /** The retry policy; checks every flag of these options first, so call it before connecting. */
     RetryPolicy retryPolicy() {
-        return RetryPolicy.builder().timeoutMillis(timeoutMillis).attempts(attempts).build();
+        Flags.connectEndpoints(endpoints, "--connect");
+        return RetryPolicy.builder().timeoutMillis(Flags.positive(timeoutMillis, "--timeout-ms"))
+                .attempts(Flags.positive(attempts, "--retries")).build();
     }
 }

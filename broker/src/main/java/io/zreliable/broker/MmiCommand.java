@@ -15,7 +15,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "mmi", mixinStandardHelpOptions = true,
         description = "Ask the broker about SERVICE through 8/MMI and print the answer: for mmi.service 200 "
                 + "(workers registered) or 404; for mmi.workers / mmi.queue a count; 501 for an unknown query. "
-                + "Exits 1 when the broker does not answer.")
+                + "Exits 1 when the broker does not answer.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable mmi echo",
+            "  zreliable mmi --query mmi.workers echo"
+        })
 public final class MmiCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -32,6 +37,7 @@ public final class MmiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Flags.serviceName(service, "SERVICE");
         if (!MmiProtocol.isMmi(query)) {
             throw new IllegalArgumentException("--query must name an " + MmiProtocol.PREFIX + "* service, was "
                     + query);

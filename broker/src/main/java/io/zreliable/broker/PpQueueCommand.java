@@ -1,9 +1,9 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.EndpointException;
 import io.zreliable.lazypirate.ParanoidPirateQueue;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.zeromq.ZMQException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,16 +12,21 @@ import picocli.CommandLine.Spec;
 
 /** {@code zreliable ppqueue}: runs a Paranoid Pirate queue (6/PPP) until SIGTERM. */
 @Command(name = "ppqueue", mixinStandardHelpOptions = true,
-        description = "Run a Paranoid Pirate queue (6/PPP): clients on the frontend, workers on the backend.")
+        description = "Run a Paranoid Pirate queue (6/PPP): clients on the frontend, workers on the backend.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable ppqueue",
+            "  zreliable ppqueue --frontend tcp://0.0.0.0:5555 --backend tcp://0.0.0.0:5556 --heartbeat-ms 1000"
+        })
 public final class PpQueueCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--frontend", paramLabel = "ENDPOINT", defaultValue = "tcp://*:5555",
+    @Option(names = "--frontend", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5555",
             description = "Endpoint to bind for clients (default: ${DEFAULT-VALUE}).")
     String frontend;
 
-    @Option(names = "--backend", paramLabel = "ENDPOINT", defaultValue = "tcp://*:5556",
+    @Option(names = "--backend", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5556",
             description = "Endpoint to bind for workers (default: ${DEFAULT-VALUE}).")
     String backend;
 
@@ -54,15 +59,21 @@ public final class PpQueueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Flags.bindEndpoint(frontend, "--frontend");
+        Flags.bindEndpoint(backend, "--backend");
+        Flags.positive(maxBacklog, "--max-backlog");
+        Flags.positive(maxBacklogMillis, "--max-backlog-ms");
+        Flags.positive(maxWorkers, "--max-workers");
+        Flags.positive(maxRequestBytes, "--max-request-bytes");
         ParanoidPirateQueue queue = ParanoidPirateQueue.builder().frontend(frontend).backend(backend)
                 .heartbeat(heartbeat.toConfig()).maxBacklog(maxBacklog)
                 .maxBacklogAge(Duration.ofMillis(maxBacklogMillis)).maxWorkers(maxWorkers)
                 .maxRequestBytes(maxRequestBytes).maxReplyBytes(maxReplyBytes).build();
         try {
             queue.start();
-        } catch (ZMQException e) {
-            spec.commandLine().getErr().println("error: cannot bind " + frontend + " / " + backend + ": "
-                    + e.getMessage());
+        } catch (EndpointException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 1;
         }
         lifetime.runUntilStopped(queue, "ppqueue");

@@ -1,6 +1,5 @@
 package io.zreliable.broker;
 
-import io.zreliable.common.BackoffConfig;
 import io.zreliable.lazypirate.ParanoidPirateWorker;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,7 +8,11 @@ import picocli.CommandLine.Option;
 
 /** {@code zreliable ppworker}: runs a Paranoid Pirate echo worker (6/PPP) until SIGTERM. */
 @Command(name = "ppworker", mixinStandardHelpOptions = true,
-        description = "Run a Paranoid Pirate echo worker (6/PPP) against a queue's backend.")
+        description = "Run a Paranoid Pirate echo worker (6/PPP) against a queue's backend.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable ppworker --connect tcp://127.0.0.1:5556"
+        })
 public final class PpWorkerCommand implements Callable<Integer> {
     @Option(names = "--connect", paramLabel = "ENDPOINT", defaultValue = "tcp://127.0.0.1:5556",
             description = "The queue's backend endpoint (default: ${DEFAULT-VALUE}).")
@@ -18,22 +21,17 @@ public final class PpWorkerCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat = new HeartbeatOptions();
 
-    @Option(names = "--reconnect-initial-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "First wait before reconnecting to a dead queue (default: ${DEFAULT-VALUE}).")
-    long reconnectInitialMillis;
-
-    @Option(names = "--reconnect-max-ms", paramLabel = "MS", defaultValue = "32000",
-            description = "Longest wait between reconnects, after doubling (default: ${DEFAULT-VALUE}).")
-    long reconnectMaxMillis;
+    @Mixin
+    ReconnectOptions reconnect = new ReconnectOptions();
 
     final ServiceLifetime lifetime = new ServiceLifetime();
 
     @Override
     public Integer call() throws Exception {
+        Flags.connectEndpoints(java.util.List.of(endpoint), "--connect");
         ParanoidPirateWorker worker = ParanoidPirateWorker.builder().connect(endpoint)
                 .heartbeat(heartbeat.toConfig())
-                .backoff(BackoffConfig.builder().initialMillis(reconnectInitialMillis)
-                        .maxMillis(reconnectMaxMillis).build())
+                .backoff(reconnect.toConfig())
                 .handler(request -> request.duplicate())
                 .build();
         worker.start();

@@ -30,7 +30,18 @@ final class ServiceLifetime {
                 Runtime.getRuntime().halt(0);
             }
         }, name + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // SIGTERM came while the service was starting: stop it now, as the hook would have, and exit 0.
+            try {
+                service.close();
+                LOG.info("{} stopped", name);
+            } finally {
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
+            }
+        }
         started.countDown();
         try {
             stopRequested.await();

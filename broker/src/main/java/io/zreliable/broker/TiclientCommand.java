@@ -25,7 +25,12 @@ import picocli.CommandLine.Spec;
         name = "ticlient",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Sends one request through Titanic (9/TSP), waits for the reply, prints it and closes it.")
+        description = "Send one request through Titanic (9/TSP), wait for the reply, print it and close it.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable ticlient --service echo hello",
+            "  zreliable ticlient --service echo --timeout-ms 5000 hello"
+        })
 final class TiclientCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -39,14 +44,21 @@ final class TiclientCommand implements Callable<Integer> {
     private String service;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "60000",
-            description = "How long to wait for the reply in all (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for the reply in all: each call to Titanic waits at most this divided "
+                    + "by --retries, and at most " + TiclientCommand.MAX_ATTEMPT_MS + " ms (default: "
+                    + "${DEFAULT-VALUE}).")
     private long timeoutMs;
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
-            description = "Attempts per call to Titanic (2500 ms each), moving to the next --connect endpoint; "
-                    + "after an HA failover the first attempt on the new server only votes, so give a pair 5 or "
-                    + "more (default: ${DEFAULT-VALUE}).")
+            description = "Attempts per call to Titanic, moving to the next --connect endpoint; after an HA "
+                    + "failover the first attempt on the new server only votes, so give a pair 5 or more "
+                    + "(default: ${DEFAULT-VALUE}).")
     private int attempts;
+
+    /** Longest wait of one attempt of one call to Titanic. */
+    static final long MAX_ATTEMPT_MS = 2500;
+    /** Shortest wait of one attempt, however small --timeout-ms is. */
+    static final long MIN_ATTEMPT_MS = 100;
 
     @Mixin
     CurveClientOptions curve = new CurveClientOptions();
@@ -56,12 +68,19 @@ final class TiclientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Flags.connectEndpoints(connect, "--connect");
+        Flags.serviceName(service, "--service");
+        Flags.positive(timeoutMs, "--timeout-ms");
+        Flags.positive(attempts, "--retries");
+        // Each call's attempts together fit in the whole wait, so a dead broker is given up on in about --timeout-ms.
+        long attemptMs = Math.max(MIN_ATTEMPT_MS, Math.min(MAX_ATTEMPT_MS, timeoutMs / attempts));
         List<byte[]> frames = new ArrayList<>();
         body.forEach(frame -> frames.add(frame.getBytes(StandardCharsets.UTF_8)));
         Duration deadline = Duration.ofMillis(timeoutMs);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (TitanicClient client = new TitanicClient(connect, RetryPolicy.builder().attempts(attempts).build(),
+        try (TitanicClient client = new TitanicClient(connect, RetryPolicy.builder().attempts(attempts)
+                .timeoutMillis(attemptMs).build(),
                 curve.keys())) {
             List<byte[]> reply = client.call(service, frames, deadline);
             reply.forEach(frame -> out.println(new String(frame, StandardCharsets.UTF_8)));

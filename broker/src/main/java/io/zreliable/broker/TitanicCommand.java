@@ -26,9 +26,12 @@ import picocli.CommandLine.Spec;
         name = "titanic",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {
-            "Runs a Titanic server (9/TSP): stores requests on disk, delivers them through a Majordomo broker and",
-            "keeps the replies until clients collect them with titanic.reply and titanic.close."
+        description = "Run a Titanic server (9/TSP): requests stored on disk are delivered through a Majordomo "
+                + "broker, and replies kept until clients collect them (titanic.reply) and close them (titanic.close).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable titanic --connect tcp://127.0.0.1:5555 --store /var/lib/zreliable",
+            "  zreliable broker --titanic --store /var/lib/zreliable   (broker and Titanic in one process)"
         })
 final class TitanicCommand implements Callable<Integer> {
     static final int EXIT_FATAL = 1;
@@ -55,6 +58,7 @@ final class TitanicCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Flags.connectEndpoints(connect, "--connect");
         TitanicConfig config = titanic.builder(connect, heartbeat, curve.keys()).build();
         return run(config, spec, lifetime);
     }
@@ -164,7 +168,16 @@ final class TitanicCommand implements Callable<Integer> {
                         + "(default: ${DEFAULT-VALUE}).")
         long maxStoreBytes;
 
+        /** Checks these flags (before anything starts). */
+        void validate() {
+            Flags.directory(store, "--store");
+            Flags.positive(requestTimeoutMs, "--request-timeout-ms");
+            Flags.positive(maxRequests, "--max-requests");
+            Flags.positive(maxStoreBytes, "--max-store-bytes");
+        }
+
         TitanicConfig.Builder builder(List<String> endpoints, HeartbeatOptions heartbeat, CurveClientKeys curve) {
+            validate();
             TitanicConfig.Builder builder = TitanicConfig.builder(
                     TitanicStoreConfig.builder(store).maxEntries(maxRequests).maxLiveBytes(maxStoreBytes).build());
             endpoints.forEach(builder::connect);

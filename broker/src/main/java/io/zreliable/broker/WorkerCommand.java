@@ -1,6 +1,5 @@
 package io.zreliable.broker;
 
-import io.zreliable.common.BackoffConfig;
 import io.zreliable.majordomo.MajordomoWorker;
 import io.zreliable.majordomo.MdpDialect;
 import io.zreliable.majordomo.ReplyStream;
@@ -17,7 +16,12 @@ import picocli.CommandLine.Option;
 /** {@code zreliable worker}: runs a Majordomo echo worker until SIGTERM. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Run a Majordomo echo worker: each request's frames come back as the reply; with --mdp 0.2 "
-                + "and --parts N, as a stream of N parts.")
+                + "and --parts N, as a stream of N parts.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable worker --connect tcp://127.0.0.1:5555 --service echo",
+            "  zreliable worker --mdp 0.2 --parts 3 --service stream"
+        })
 public final class WorkerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
 
@@ -33,10 +37,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat = new HeartbeatOptions();
 
-    @Option(names = "--reconnect-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "First reconnect wait, doubling up to 32x while the broker stays away "
-                    + "(default: ${DEFAULT-VALUE}).")
-    long reconnectMillis;
+    @Mixin
+    ReconnectOptions reconnect = new ReconnectOptions();
 
     @Mixin
     CurveClientOptions curve = new CurveClientOptions();
@@ -56,6 +58,8 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Flags.connectEndpoints(endpoints, "--connect");
+        Flags.serviceName(service, "--service");
         MdpDialect dialect = version.dialect();
         if (parts < 1 || parts > MAX_PARTS) {
             throw new IllegalArgumentException("--parts must be between 1 and " + MAX_PARTS + ", was " + parts);
@@ -65,8 +69,7 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         WorkerConfig config = WorkerConfig.builder(service).protocol(dialect).connect(endpoints)
                 .heartbeat(heartbeat.toConfig())
-                .backoff(BackoffConfig.builder().initialMillis(reconnectMillis).maxMillis(reconnectMillis * 32)
-                        .build())
+                .backoff(reconnect.toConfig())
                 .curve(curve.keys())
                 // Echoing takes no time: answering on the socket thread saves two thread hand-offs per request.
                 .inlineHandler(true)

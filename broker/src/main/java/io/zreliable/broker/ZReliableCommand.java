@@ -1,9 +1,14 @@
 package io.zreliable.broker;
 
+import io.zreliable.common.EndpointException;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code zreliable} command; each pattern adds its subcommands here. */
@@ -42,11 +47,40 @@ import picocli.CommandLine.Spec;
         },
         usageHelpAutoWidth = true)
 public final class ZReliableCommand implements Runnable {
+    /** Columns of the help text when the terminal's width is unknown. */
+    static final int USAGE_WIDTH = 120;
     /** Exit code for a bad flag or value, as picocli uses. */
     public static final int EXIT_USAGE = 2;
+    /** Exit code when a command gives up on an endpoint it cannot connect to or bind. */
+    public static final int EXIT_UNREACHABLE = 1;
+
+    /** The levels --log-level takes. */
+    static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log debug detail (drops, retries, workers): the same as --log-level debug.")
+    void verbose(boolean verbose) {
+        if (verbose) {
+            logLevel("debug");
+        }
+    }
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", scope = ScopeType.INHERIT,
+            description = "Level of zreliable's own log lines on stderr: error, warn, info (default), debug or "
+                    + "trace.")
+    void logLevel(String level) {
+        String lower = level.toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(lower)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--log-level must be one of "
+                    + String.join(", ", LOG_LEVELS) + ", was " + level);
+        }
+        // slf4j-simple reads a logger's level when the logger is created, i.e. when the library classes load,
+        // which is after the command line is parsed.
+        System.setProperty("org.slf4j.simpleLogger.log.io.zreliable", lower);
+    }
 
     @Override
     public void run() {
@@ -56,21 +90,33 @@ public final class ZReliableCommand implements Runnable {
     }
 
     /**
-     * The command line with the project's error handling: a bad value from a configuration builder
-     * ({@link IllegalArgumentException}) is a usage error with its message, not a stack trace.
+     * The command line with the project's error handling: a bad value ({@link IllegalArgumentException}) is a usage
+     * error (exit 2) and an endpoint that cannot be used ({@link EndpointException}) a failure (exit 1), each one
+     * {@code error:} line, not a stack trace.
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ZReliableCommand());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Wide enough that endpoints and examples stay on one line; a narrower terminal is still detected.
+        cli.setUsageHelpWidth(USAGE_WIDTH);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
-                PrintWriter err = commandLine.getErr();
-                err.println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
-                err.flush();
-                return EXIT_USAGE;
+                return report(commandLine, e, EXIT_USAGE);
+            }
+            if (e instanceof EndpointException) {
+                // Well formed, but cannot be used (a host that does not resolve, an address in use): give up.
+                return report(commandLine, e, EXIT_UNREACHABLE);
             }
             throw e;
         });
         return cli;
+    }
+
+    /** One line on stderr, {@code error: MESSAGE}, and the exit code. */
+    private static int report(CommandLine commandLine, Exception e, int exitCode) {
+        PrintWriter err = commandLine.getErr();
+        err.println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
+        err.flush();
+        return exitCode;
     }
 }

@@ -37,7 +37,7 @@ class BstarClientCommandTest {
             while (primary.state() != BstarState.ACTIVE && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(2_000_000L);
             }
-            assertEquals(0, run.execute("bstar-client", "--connect", pv, "--connect", bv, "--heartbeat-ms", "50",
+            assertEquals(0, run.execute("bstar-client", "--connect", pv, "--connect", bv, "--pair-heartbeat-ms", "50",
                     "--count", "3", "ping"), run.err.toString());
             assertEquals("ping-1%nping-2%nping-3%n".formatted(), run.out.toString());
         }

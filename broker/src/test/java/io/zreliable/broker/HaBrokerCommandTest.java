@@ -30,7 +30,7 @@ class HaBrokerCommandTest {
 
     private static String[] haBroker(String role, String bind, String local, String peer) {
         return new String[] {"broker", "--ha", role, "--bind", bind, "--ha-local", local, "--ha-peer", peer,
-            "--ha-heartbeat-ms", "100", "--heartbeat-ms", "100", "--liveness", "20"};
+            "--pair-heartbeat-ms", "100", "--heartbeat-ms", "100", "--liveness", "20"};
     }
 
     @Test

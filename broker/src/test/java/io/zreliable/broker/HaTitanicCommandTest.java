@@ -89,7 +89,7 @@ class HaTitanicCommandTest {
     /** An HA broker server; with its own Titanic on {@code store} unless that is null. */
     private Server start(String role, String bind, String local, String peer, Path store) throws Exception {
         List<String> args = new ArrayList<>(List.of("broker", "--ha", role, "--bind", bind, "--ha-local", local,
-                "--ha-peer", peer, "--ha-heartbeat-ms", "100", "--heartbeat-ms", "100", "--liveness", "20"));
+                "--ha-peer", peer, "--pair-heartbeat-ms", "100", "--heartbeat-ms", "100", "--liveness", "20"));
         if (store != null) {
             args.addAll(List.of("--titanic", "--store", store.toString(), "--request-timeout-ms", "2000"));
         }

@@ -136,17 +136,17 @@ class MajordomoCommandsTest {
     void badFlagsAndUnbindableEndpointsFailWithClearMessages() throws Exception {
         CliRun badHeartbeat = new CliRun();
         assertEquals(2, badHeartbeat.execute("broker", "--bind", "tcp://127.0.0.1:*", "--heartbeat-ms", "0"));
-        assertTrue(badHeartbeat.err.toString().contains("error: heartbeat interval must be > 0 ms"),
+        assertTrue(badHeartbeat.err.toString().contains("error: --heartbeat-ms must be > 0, was 0"),
                 badHeartbeat.err.toString());
 
         CliRun badEndpoint = new CliRun();
         assertEquals(2, badEndpoint.execute("broker", "--bind", "nonsense"));
-        assertTrue(badEndpoint.err.toString().contains("error: bind endpoint is not a ZeroMQ endpoint"),
+        assertTrue(badEndpoint.err.toString().contains("error: --bind is not a ZeroMQ endpoint"),
                 badEndpoint.err.toString());
 
         CliRun badQueue = new CliRun();
         assertEquals(2, badQueue.execute("broker", "--max-queue", "0"));
-        assertTrue(badQueue.err.toString().contains("max queue must be > 0"), badQueue.err.toString());
+        assertTrue(badQueue.err.toString().contains("error: --max-queue must be > 0, was 0"), badQueue.err.toString());
 
         CliRun unknownFlag = new CliRun();
         assertEquals(2, unknownFlag.execute("broker", "--no-such-flag"));
@@ -155,7 +155,7 @@ class MajordomoCommandsTest {
             String endpoint = "tcp://127.0.0.1:" + taken.getLocalPort();
             CliRun unbindable = new CliRun();
             assertEquals(BrokerCommand.EXIT_BIND, unbindable.execute("broker", "--bind", endpoint));
-            assertTrue(unbindable.err.toString().contains("error: cannot bind " + endpoint),
+            assertTrue(unbindable.err.toString().contains("error: cannot bind broker endpoint " + endpoint),
                     unbindable.err.toString());
         }
 

@@ -54,13 +54,14 @@ class SecurityCommandsTest {
     void limitFlagsAreValidated() {
         CliRun frames = new CliRun();
         assertEquals(2, frames.execute("broker", "--bind", "tcp://127.0.0.1:*", "--max-frames", "2"));
-        assertTrue(frames.err.toString().contains("max frames must be >= 5"), frames.err.toString());
+        assertTrue(frames.err.toString().contains("error: --max-frames must be >= 5, was 2"), frames.err.toString());
         CliRun hwm = new CliRun();
         assertEquals(2, hwm.execute("broker", "--bind", "tcp://127.0.0.1:*", "--hwm", "0"));
-        assertTrue(hwm.err.toString().contains("high-water mark must be > 0"), hwm.err.toString());
+        assertTrue(hwm.err.toString().contains("error: --hwm must be > 0, was 0"), hwm.err.toString());
         CliRun services = new CliRun();
         assertEquals(2, services.execute("broker", "--bind", "tcp://127.0.0.1:*", "--max-services", "0"));
-        assertTrue(services.err.toString().contains("max services must be > 0"), services.err.toString());
+        assertTrue(services.err.toString().contains("error: --max-services must be > 0, was 0"),
+                services.err.toString());
     }
 
     @Test
@@ -77,7 +78,7 @@ class SecurityCommandsTest {
         CliRun brokerRun = new CliRun();
         Future<Integer> brokerExit = executor.submit(() -> brokerRun.execute("broker", "--bind", endpoint,
                 "--heartbeat-ms", "100", "--liveness", "20",
-                "--curve-secret-key-file", dir.resolve("broker").toString(), "--curve-allow", allow.toString()));
+                "--curve-key-file", dir.resolve("broker").toString(), "--curve-allow", allow.toString()));
         BrokerCommand broker = brokerRun.command("broker", BrokerCommand.class);
         assertTrue(broker.lifetime.awaitStarted(DEADLINE), "broker did not start: " + brokerRun.err);
         CliRun workerRun = new CliRun();

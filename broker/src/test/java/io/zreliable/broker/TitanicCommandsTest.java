@@ -143,13 +143,13 @@ class TitanicCommandsTest {
     void badValuesAreUsageErrors() {
         BstarCli run = new BstarCli();
         assertEquals(2, run.execute("titanic", "--store", dir.toString(), "--heartbeat-ms", "0"));
-        assertTrue(run.err.toString().contains("error: heartbeat interval must be > 0 ms"), run.err.toString());
+        assertTrue(run.err.toString().contains("error: --heartbeat-ms must be > 0, was 0"), run.err.toString());
         BstarCli store = new BstarCli();
         assertEquals(2, store.execute("titanic", "--store", dir.toString(), "--max-requests", "0"));
-        assertTrue(store.err.toString().contains("error: max stored requests must be > 0"), store.err.toString());
+        assertTrue(store.err.toString().contains("error: --max-requests must be > 0, was 0"), store.err.toString());
         BstarCli bytes = new BstarCli();
         assertEquals(2, bytes.execute("titanic", "--store", dir.toString(), "--max-store-bytes", "0"));
-        assertTrue(bytes.err.toString().contains("error: max live bytes must be > 0"), bytes.err.toString());
+        assertTrue(bytes.err.toString().contains("error: --max-store-bytes must be > 0, was 0"), bytes.err.toString());
         BstarCli endpoint = new BstarCli();
         assertEquals(2, endpoint.execute("titanic", "--connect", "localhost:5555", "--store", dir.toString()));
         assertTrue(endpoint.err.toString().contains("is not a ZeroMQ endpoint"), endpoint.err.toString());

@@ -1,6 +1,7 @@
 package io.zreliable.common;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -52,7 +53,8 @@ public final class CurveCertificate {
      * Writes the secret certificate to {@code secretFile} (owner read/write only where the file system has POSIX
      * permissions) and the public one to {@code secretFile + ".pub"}.
      *
-     * @throws IllegalArgumentException when a file exists and {@code overwrite} is false, or cannot be written
+     * @throws IllegalArgumentException when a file exists and {@code overwrite} is false
+     * @throws java.io.UncheckedIOException when a file cannot be written (the message says which and why)
      */
     public void write(Path secretFile, boolean overwrite) {
         Require.that(secretKey != null, "a public-only certificate cannot be saved as a secret one");
@@ -76,8 +78,23 @@ public final class CurveCertificate {
         } catch (FileAlreadyExistsException e) {
             throw new IllegalArgumentException(e.getFile() + " exists; refusing to overwrite it (use --force)", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write CURVE certificate " + secretFile + ": " + e, e);
+            // Not a usage error: the path is fine as a path, the file system refused it.
+            throw new UncheckedIOException("cannot write CURVE certificate " + secretFile + ": " + reason(e), e);
         }
+    }
+
+    /** Why the file system refused, in words. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** The public certificate written next to {@code secretFile}. */

@@ -3,6 +3,9 @@ package io.zreliable.common;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.zeromq.ZMQ;
 
 /**
  * The servers a client or worker may talk to, tried in turn: it starts at the first and {@link #advance() moves on}
@@ -46,6 +49,35 @@ public final class EndpointRing {
 
     public List<String> all() {
         return endpoints;
+    }
+
+    /**
+     * Connects a socket to the current endpoint or, when that fails (say its host does not resolve), to the next
+     * ones in turn, moving the ring along. {@code newSocket} makes a fresh socket, {@code discard} destroys one that
+     * could not connect.
+     *
+     * @throws EndpointException when no endpoint can be connected; the message names each one and why
+     */
+    public ZMQ.Socket connect(Supplier<ZMQ.Socket> newSocket, Consumer<ZMQ.Socket> discard) {
+        List<String> reasons = new ArrayList<>();
+        EndpointException last = null;
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (i > 0) {
+                advance();
+            }
+            ZMQ.Socket socket = newSocket.get();
+            try {
+                Endpoints.connect(socket, current());
+                return socket;
+            } catch (EndpointException e) {
+                discard.accept(socket);
+                reasons.add(e.getMessage());
+                last = e;
+            }
+        }
+        advance(); // back where we started
+        throw reasons.size() == 1 ? last : new EndpointException("no endpoint can be connected: "
+                + String.join("; ", reasons), current(), last.reason(), last);
     }
 
     /** Endpoints used since the last {@link #clearTried()}, in first-use order (for error messages). */

@@ -125,8 +125,8 @@ final class BinaryStarPair implements AutoCloseable {
 
     private ZReliableContainer server(String role, String bind, String local, String peer) {
         ZReliableContainer server = ZReliableContainer.zreliable(role, "bstar-echo " + role + " ready on",
-                "bstar-echo", "--" + role, "--bind", bind, "--local", local, "--peer", peer,
-                "--heartbeat-ms", Long.toString(heartbeatMillis));
+                "bstar-echo", "--role", role, "--bind", bind, "--local", local, "--peer", peer,
+                "--pair-heartbeat-ms", Long.toString(heartbeatMillis));
         containers.add(server);
         return server.start();
     }

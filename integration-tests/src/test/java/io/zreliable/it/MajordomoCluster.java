@@ -75,7 +75,7 @@ final class MajordomoCluster implements AutoCloseable {
         String role = primary ? "primary" : "backup";
         return started(ZReliableContainer.zreliable(role, "(?i)HA broker " + role + " ready on", "broker",
                 "--ha", role, "--bind", endpoints.get(me), "--ha-local", haStates.get(me),
-                "--ha-peer", haStates.get(1 - me), "--ha-heartbeat-ms", Long.toString(haHeartbeatMillis),
+                "--ha-peer", haStates.get(1 - me), "--pair-heartbeat-ms", Long.toString(haHeartbeatMillis),
                 "--heartbeat-ms", Long.toString(heartbeatMillis), "--liveness", Integer.toString(liveness)));
     }
 

@@ -3,6 +3,7 @@ package io.zreliable.lazypirate;
 import io.zreliable.common.Backoff;
 import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.Contexts;
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
 import io.zreliable.common.RequestTimeoutException;
@@ -61,6 +62,7 @@ public final class LazyPirateClient implements AutoCloseable {
      * Sends {@code request} (left unchanged, so the caller may reuse it) and returns its reply.
      *
      * @throws RequestTimeoutException when no attempt got a reply
+     * @throws EndpointException when no endpoint can be connected (say no host resolves)
      */
     public ZMsg request(ZMsg request) {
         Require.notNull(request, "request");
@@ -129,7 +131,7 @@ public final class LazyPirateClient implements AutoCloseable {
     /** One send and wait on the current endpoint; null when nothing matching arrived in time. */
     private ZMsg attempt(ZMsg request) {
         if (socket == null) {
-            socket = open(endpoints.current());
+            socket = open();
         }
         if (!request.duplicate().send(socket, true)) {
             LOG.debug("could not send to {} within {} ms", endpoints.current(), policy.timeoutMillis());
@@ -140,7 +142,12 @@ public final class LazyPirateClient implements AutoCloseable {
         return ZMsg.recvMsg(socket);
     }
 
-    private ZMQ.Socket open(String endpoint) {
+    /** A socket connected to the current endpoint, or the next that can be connected (moving the ring). */
+    private ZMQ.Socket open() {
+        return endpoints.connect(this::newSocket, context::destroySocket);
+    }
+
+    private ZMQ.Socket newSocket() {
         // No linger: a closed attempt's unsent request is dropped at once. Short handshake limit: see Sockets.
         ZMQ.Socket s = Sockets.create(context, SocketType.REQ);
         if (correlation == Correlation.REQUEST_ID) {
@@ -150,7 +157,6 @@ public final class LazyPirateClient implements AutoCloseable {
         int timeout = (int) Math.min(Integer.MAX_VALUE, policy.timeoutMillis());
         s.setReceiveTimeOut(timeout);
         s.setSendTimeOut(timeout);
-        s.connect(endpoint);
         return s;
     }
 

@@ -3,6 +3,7 @@ package io.zreliable.lazypirate;
 import io.zreliable.common.Clock;
 import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.Endpoints;
 import io.zreliable.common.FrameGuard;
 import io.zreliable.common.Frames;
@@ -110,7 +111,11 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds both sockets and starts the queue's thread. Fails (and releases everything) when a bind fails. */
+    /**
+     * Binds both sockets and starts the queue's thread. Fails (and releases everything) when a bind fails.
+     *
+     * @throws EndpointException when an endpoint cannot be bound (say its address is in use)
+     */
     public ParanoidPirateQueue start() {
         if (frontend != null || closed) {
             throw new IllegalStateException("queue already started or closed");
@@ -119,9 +124,9 @@ public final class ParanoidPirateQueue implements AutoCloseable {
             // A client's frame much larger than a request may be is refused by the transport before it is
             // allocated (JeroMQ drops the connection), so no peer can make the queue allocate an arbitrary frame;
             // requests just over the limit are still read, dropped and counted ("oversized request").
-            frontend = bind(frontendEndpoint, maxRequestBytes + FRAME_SLACK_BYTES);
+            frontend = bind(frontendEndpoint, "frontend", maxRequestBytes + FRAME_SLACK_BYTES);
             // Workers are not trusted with memory either: anyone can connect to the backend.
-            backend = bind(backendEndpoint, maxReplyBytes);
+            backend = bind(backendEndpoint, "backend", maxReplyBytes);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -191,9 +196,14 @@ public final class ParanoidPirateQueue implements AutoCloseable {
         }
     }
 
-    private ZMQ.Socket bind(String endpoint, long maxFrameBytes) {
+    private ZMQ.Socket bind(String endpoint, String what, long maxFrameBytes) {
         ZMQ.Socket socket = Sockets.create(context, SocketType.ROUTER, guard, maxFrameBytes);
-        socket.bind(endpoint);
+        try {
+            Endpoints.bind(socket, endpoint, what);
+        } catch (EndpointException e) {
+            context.destroySocket(socket);
+            throw e;
+        }
         return socket;
     }
 

@@ -5,7 +5,9 @@ import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.Clock;
 import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.Endpoints;
+import io.zreliable.common.FailureLog;
 import io.zreliable.common.HeartbeatConfig;
 import io.zreliable.common.Liveness;
 import io.zreliable.common.Reactor;
@@ -42,6 +44,7 @@ public final class ParanoidPirateWorker implements AutoCloseable {
     private final Liveness liveness;
     private final Backoff backoff;
     private final DropCounter drops = new DropCounter(LOG);
+    private final FailureLog connectFailures = FailureLog.of(LOG);
     private ZMQ.Socket socket;
     private boolean started;
     private boolean closed;
@@ -74,7 +77,11 @@ public final class ParanoidPirateWorker implements AutoCloseable {
         connect();
         reactor.scheduleRepeating(heartbeat.intervalMillis(), this::tick);
         reactor.start("ppworker");
-        LOG.info("ppworker connected to {}, {}", endpoint, heartbeat);
+        if (socket != null) {
+            LOG.info("ppworker connected to {}, {}", endpoint, heartbeat);
+        } else {
+            LOG.info("ppworker started, {}; {} cannot be connected yet, retrying", heartbeat, endpoint);
+        }
         return this;
     }
 
@@ -100,8 +107,18 @@ public final class ParanoidPirateWorker implements AutoCloseable {
     }
 
     private void connect() {
-        socket = Sockets.create(context, SocketType.DEALER);
-        socket.connect(endpoint);
+        ZMQ.Socket created = Sockets.create(context, SocketType.DEALER);
+        try {
+            Endpoints.connect(created, endpoint);
+        } catch (EndpointException e) {
+            // Say the queue's host does not resolve yet: try again after the back-off, warning once.
+            context.destroySocket(created);
+            long delay = backoff.nextDelayMillis();
+            connectFailures.failed(e.getMessage() + "; ppworker retries");
+            reactor.schedule(delay, this::connect);
+            return;
+        }
+        socket = created;
         reactor.register(socket, s -> onMessage());
         liveness.reset();
         send(PppProtocol.command(PppProtocol.READY));
@@ -132,6 +149,7 @@ public final class ParanoidPirateWorker implements AutoCloseable {
         }
         liveness.peerSeen();
         backoff.reset();
+        connectFailures.recovered();
         if (msg.size() == 1) {
             int command = PppProtocol.commandOf(msg.getFirst());
             if (command != PppProtocol.HEARTBEAT) {

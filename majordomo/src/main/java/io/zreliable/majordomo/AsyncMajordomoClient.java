@@ -3,6 +3,7 @@ package io.zreliable.majordomo;
 import io.zreliable.common.Contexts;
 import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
 import io.zreliable.common.MalformedMessageException;
@@ -103,6 +104,7 @@ public final class AsyncMajordomoClient implements AutoCloseable {
      * Sends {@code request} (its frames are copied) to {@code service} with its own timeout and attempts.
      *
      * @return the reply body; fails with {@link RequestTimeoutException} when every attempt timed out, with
+     *     {@link EndpointException} when no endpoint can be connected (say no host resolves), with
      *     {@link IllegalStateException} when the client is closed or {@code maxPending} requests are already open
      */
     public CompletableFuture<ZMsg> send(String service, ZMsg request, RetryPolicy policy) {
@@ -170,9 +172,19 @@ public final class AsyncMajordomoClient implements AutoCloseable {
                 return;
             }
             if (slot == slots.size()) {
-                slots.add(open(slot));
+                slots.add(new Slot(slot));
             }
-            transmit(slots.get(slot), lane.waiting.poll());
+            Slot chosen = slots.get(slot);
+            AsyncRequest request = lane.waiting.poll();
+            EndpointException unreachable = ensureConnected(chosen);
+            if (unreachable != null) {
+                // Fails now rather than at its timeout: no attempt can be made.
+                lane.release(slot);
+                pending.decrementAndGet();
+                request.future.completeExceptionally(unreachable);
+                continue;
+            }
+            transmit(chosen, request);
         }
         if (lane.isIdle()) {
             lanes.remove(laneKey);
@@ -303,12 +315,21 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         return request.future;
     }
 
-    /** A new socket for the slot: nothing sent on the old one can be answered here any more. */
+    /**
+     * A new socket for the slot: nothing sent on the old one can be answered here any more. When no endpoint can be
+     * connected the slot stays without one; its other requests then time out, and their retries fail at once.
+     */
     private void replace(Slot slot) {
-        reactor.unregister(slot.socket);
-        context.destroySocket(slot.socket);
-        slot.socket = connect(ring.advance(), slot);
+        if (slot.socket != null) {
+            reactor.unregister(slot.socket);
+            context.destroySocket(slot.socket);
+            slot.socket = null;
+        }
+        ring.advance();
         replacedSockets++;
+        if (ensureConnected(slot) != null) {
+            return;
+        }
         // The slot's requests for other services lost their channel with the old socket: send them again, unless
         // part of their reply came already (a new attempt would start it again).
         List<AsyncRequest> stopped = new ArrayList<>();
@@ -326,17 +347,20 @@ public final class AsyncMajordomoClient implements AutoCloseable {
         }
     }
 
-    private Slot open(int index) {
-        Slot slot = new Slot(index);
-        slot.socket = connect(ring.current(), slot);
-        return slot;
-    }
-
-    private ZMQ.Socket connect(String endpoint, Slot slot) {
-        ZMQ.Socket socket = Sockets.create(context, SocketType.DEALER, curve);
-        socket.connect(endpoint);
-        reactor.register(socket, readable -> onReadable(slot));
-        return socket;
+    /** Connects the slot if it has no socket; the reason when no endpoint can be connected, else null. */
+    private EndpointException ensureConnected(Slot slot) {
+        if (slot.socket != null) {
+            return null;
+        }
+        try {
+            slot.socket = ring.connect(() -> Sockets.create(context, SocketType.DEALER, curve),
+                    context::destroySocket);
+        } catch (EndpointException e) {
+            LOG.debug("{}", e.getMessage()); // the caller learns it from the request's future
+            return e;
+        }
+        reactor.register(slot.socket, readable -> onReadable(slot));
+        return null;
     }
 
     /** Requests sent and not yet finished (waiting or in flight). */

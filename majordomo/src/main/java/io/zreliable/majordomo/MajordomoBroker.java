@@ -1,5 +1,7 @@
 package io.zreliable.majordomo;
 
+import io.zreliable.common.EndpointException;
+import io.zreliable.common.Endpoints;
 import io.zreliable.common.Clock;
 import io.zreliable.common.Contexts;
 import io.zreliable.common.FrameGuard;
@@ -89,17 +91,14 @@ public final class MajordomoBroker implements AutoCloseable {
         socket.setRouterMandatory(true);
         for (String endpoint : config.endpoints()) {
             try {
-                if (!socket.bind(endpoint)) {
-                    throw new ZMQException("bind failed", socket.errno());
-                }
-            } catch (ZMQException e) {
+                bound.add(Endpoints.bind(socket, endpoint, "broker endpoint"));
+            } catch (EndpointException e) {
                 reactor.close();
                 closeAuthenticator();
                 context.close();
                 closed = true;
-                throw new IllegalStateException("cannot bind " + endpoint + ": " + describe(e), e);
+                throw e;
             }
-            bound.add(socket.getLastEndpoint());
         }
         BrokerEngine created = new BrokerEngine(config, this::send, reactor.clock());
         reactor.register(socket, this::drain);
@@ -192,10 +191,5 @@ public final class MajordomoBroker implements AutoCloseable {
         if (authenticator != null) {
             authenticator.close();
         }
-    }
-
-    private static String describe(ZMQException e) {
-        ZMQ.Error error = ZMQ.Error.findByCode(e.getErrorCode());
-        return error == null ? e.getMessage() : error.name() + " (" + error.getMessage() + ")";
     }
 }

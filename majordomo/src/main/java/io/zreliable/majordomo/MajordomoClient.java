@@ -3,6 +3,7 @@ package io.zreliable.majordomo;
 import io.zreliable.common.Contexts;
 import io.zreliable.common.CurveClientKeys;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.EndpointRing;
 import io.zreliable.common.Frames;
 import io.zreliable.common.MalformedMessageException;
@@ -86,7 +87,12 @@ public final class MajordomoClient implements AutoCloseable {
         this.curve = curve;
         // Created only once the arguments are known good, so a bad endpoint leaks nothing.
         this.context = Contexts.create();
-        this.socket = open(ring.current());
+        try {
+            this.socket = open();
+        } catch (EndpointException e) {
+            context.close();
+            throw e;
+        }
     }
 
     public MajordomoClient(String endpoint) {
@@ -104,6 +110,7 @@ public final class MajordomoClient implements AutoCloseable {
      *
      * @throws RequestTimeoutException when no attempt was answered, or a stream stopped part way
      * @throws IllegalStateException when a streamed reply is over {@link #MAX_JOINED_BYTES}
+     * @throws EndpointException when no endpoint can be connected (say no host resolves)
      */
     public ZMsg send(String service, ZMsg request) {
         Iterator<ZMsg> parts = stream(service, request);
@@ -140,6 +147,9 @@ public final class MajordomoClient implements AutoCloseable {
             body.add(frame.getData());
         }
         ring.clearTried();
+        if (socket == null) {
+            socket = open(); // the last replacement found no endpoint it could connect
+        }
         open = new Parts(service, body);
         open.transmit();
         return open;
@@ -260,15 +270,17 @@ public final class MajordomoClient implements AutoCloseable {
         }
     }
 
+    /** Drops the socket (whatever it may still receive belongs to an abandoned attempt) for the next endpoint. */
     private void replaceSocket() {
         context.destroySocket(socket);
-        socket = open(ring.advance());
+        socket = null;
+        ring.advance();
+        socket = open();
     }
 
-    private ZMQ.Socket open(String endpoint) {
-        ZMQ.Socket created = Sockets.create(context, SocketType.DEALER, curve);
-        created.connect(endpoint);
-        return created;
+    /** A socket connected to the current endpoint, or the next that can be connected. */
+    private ZMQ.Socket open() {
+        return ring.connect(() -> Sockets.create(context, SocketType.DEALER, curve), context::destroySocket);
     }
 
     /** Malformed or unmatched replies dropped so far. */

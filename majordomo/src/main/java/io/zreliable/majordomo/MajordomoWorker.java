@@ -3,7 +3,10 @@ package io.zreliable.majordomo;
 import io.zreliable.common.Backoff;
 import io.zreliable.common.Contexts;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.EndpointException;
 import io.zreliable.common.EndpointRing;
+import io.zreliable.common.Endpoints;
+import io.zreliable.common.FailureLog;
 import io.zreliable.common.Frames;
 import io.zreliable.common.Futures;
 import io.zreliable.common.Liveness;
@@ -75,6 +78,9 @@ public final class MajordomoWorker implements AutoCloseable {
     private final Backoff backoff;
     private final Liveness liveness;
     private final DropCounter drops = new DropCounter(LOG);
+    private final FailureLog connectFailures = FailureLog.of(LOG);
+    /** This worker's own count of connections that could not be attempted. */
+    private volatile long unconnectable;
 
     // Reactor-thread state.
     private ZMQ.Socket socket;
@@ -183,8 +189,20 @@ public final class MajordomoWorker implements AutoCloseable {
     private void connect() {
         reconnectTimer = null;
         endpoint = ring.current();
-        socket = Sockets.create(context, SocketType.DEALER, config.curve().orElse(null));
-        socket.connect(endpoint);
+        ZMQ.Socket created = Sockets.create(context, SocketType.DEALER, config.curve().orElse(null));
+        try {
+            Endpoints.connect(created, endpoint);
+        } catch (EndpointException e) {
+            // Say a broker host that does not resolve yet: try again later, on the next endpoint, warning once.
+            context.destroySocket(created);
+            long delay = backoff.nextDelayMillis();
+            unconnectable++;
+            connectFailures.failed(e.getMessage() + "; the worker for " + config.service() + " retries");
+            ring.advance();
+            reconnectTimer = reactor.schedule(delay, this::connect);
+            return;
+        }
+        socket = created;
         reactor.register(socket, this::drain);
         generation++;
         busy = false;
@@ -273,6 +291,7 @@ public final class MajordomoWorker implements AutoCloseable {
 
     private void onAccepted() {
         backoff.reset();
+        connectFailures.recovered();
         accepted = true;
     }
 
@@ -410,6 +429,11 @@ public final class MajordomoWorker implements AutoCloseable {
     /** Times a broker fell silent for the heartbeat expiry and the worker reconnected. */
     public long expiries() {
         return expiries;
+    }
+
+    /** Connections that could not even be attempted (say the broker's host did not resolve); each is retried. */
+    public long connectFailures() {
+        return unconnectable;
     }
 
     /** Malformed or unexpected messages from brokers, and parts sent after their reply ended, that were dropped. */

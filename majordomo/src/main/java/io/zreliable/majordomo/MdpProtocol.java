@@ -8,7 +8,7 @@ package io.zreliable.majordomo;
  * <pre>
  * client  -> broker: [empty] "MDPC01" service body...
  * broker  -> client: [empty] "MDPC01" service body...
- * worker <-> broker: [empty] "MDPW01" command ...
+ * worker &lt;-> broker: [empty] "MDPW01" command ...
  *   READY      0x01 service                 (worker -> broker)
  *   REQUEST    0x02 client [empty] body...  (broker -> worker)
  *   REPLY      0x03 client [empty] body...  (worker -> broker)
@@ -17,9 +17,9 @@ package io.zreliable.majordomo;
  * </pre>
  */
 public final class MdpProtocol {
-    /** Header of MDP/Client (client <-> broker), six bytes. */
+    /** Header of MDP/Client (client and broker), six bytes. */
     public static final String CLIENT_HEADER_TEXT = "MDPC01";
-    /** Header of MDP/Worker (worker <-> broker), six bytes. */
+    /** Header of MDP/Worker (worker and broker), six bytes. */
     public static final String WORKER_HEADER_TEXT = "MDPW01";
 
     public static final byte READY = 0x01;

@@ -200,7 +200,7 @@ class BrokerProtocolTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 second::start);
 
-        assertTrue(e.getMessage().contains("cannot bind " + taken), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot bind broker endpoint " + taken), e.getMessage());
         second.close();
     }
 

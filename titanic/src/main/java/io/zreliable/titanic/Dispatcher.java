@@ -3,6 +3,8 @@ package io.zreliable.titanic;
 import io.zreliable.common.Backoff;
 import io.zreliable.common.BackoffConfig;
 import io.zreliable.common.Clock;
+import io.zreliable.common.EndpointException;
+import io.zreliable.common.FailureLog;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +87,10 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     private final AtomicLong paused = new AtomicLong();
     private final AtomicLong heldReplies = new AtomicLong();
     private volatile boolean running = true;
+    /** Delivery threads that found no reachable broker (shared by them: one line per distinct failure). */
+    private final FailureLog unreachable = new FailureLog(LOG);
+    /** Released by {@link #close()}: ends a delivery thread's back-off wait. */
+    private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean held;
 
     // Coordinator thread only:
@@ -186,6 +193,7 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closing.countDown();
         events.add(new Event(EventType.STOP, null, null, null));
         for (int i = 0; i < parallelism; i++) {
             work.add(Ticket.STOP);
@@ -340,22 +348,50 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
 
     // ---- delivery threads ----
 
+    /**
+     * One delivery thread. Its caller is made anew, after a back-off, whenever making or using it fails (say the
+     * broker's host does not resolve yet): the thread never dies while the dispatcher runs, and a failure that
+     * repeats is logged once.
+     */
     private void deliverLoop() {
-        try (ServiceCaller caller = callers.get()) {
-            while (true) {
-                Ticket ticket = work.take();
-                if (ticket == Ticket.STOP) {
+        Backoff restarts = new Backoff(backoff);
+        while (running) {
+            try (ServiceCaller caller = callers.get()) {
+                deliverWith(caller);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                long delay = restarts.nextDelayMillis();
+                unreachable.failed("a Titanic delivery thread failed (" + e.getMessage()
+                        + "); it starts again after a back-off");
+                if (!(e instanceof EndpointException)) {
+                    LOG.debug("delivery thread failure", e); // unexpected: the stack trace helps
+                }
+                try {
+                    if (closing.await(delay, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
-                if (!running) {
-                    continue; // closing: leave it pending for the next start rather than delay the stop
-                }
-                events.add(new Event(deliver(caller, ticket), ticket.uuid, ticket.service, ticket));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("Titanic delivery thread failed", e);
+        }
+    }
+
+    /** Delivers tickets with {@code caller} until told to stop. */
+    private void deliverWith(ServiceCaller caller) throws InterruptedException {
+        while (true) {
+            Ticket ticket = work.take();
+            if (ticket == Ticket.STOP) {
+                return;
+            }
+            if (!running) {
+                continue; // closing: leave it pending for the next start rather than delay the stop
+            }
+            events.add(new Event(deliver(caller, ticket), ticket.uuid, ticket.service, ticket));
         }
     }
 
@@ -382,7 +418,12 @@ final class Dispatcher implements TspServices.Listener, AutoCloseable {
                 LOG.debug("no reply from {} for {}; will retry", ticket.service, ticket.uuid);
                 return EventType.FAILED;
             }
+            unreachable.recovered();
             return storeReply(ticket, reply);
+        } catch (EndpointException e) {
+            // The broker cannot be reached at all: one line per distinct reason, not one per request.
+            unreachable.failed("delivery to " + ticket.service + " failed, will retry: " + e.getMessage());
+            return EventType.FAILED;
         } catch (RuntimeException e) {
             // Includes a reply over the size limit: not stored, so the request stays pending and is retried.
             if (running) {

@@ -17,6 +17,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = "Benchmarks: each scenario measures its own baseline in the same run and reports ratios.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  zreliable bench majordomo --sizes 16,1024 --repeats 5",
+            "  zreliable bench titanic --dir /var/lib/zreliable   (measure the disk the store will use)",
+            "  zreliable bench failover --pair-heartbeat-ms 100"
+        },
         subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Titanic.class,
                 BenchCommand.Failover.class, BenchCommand.Scale.class, BenchCommand.Stack.class},
         mixinStandardHelpOptions = true)
@@ -71,10 +77,10 @@ public final class BenchCommand implements Runnable {
     static final class Majordomo extends Scenario {
         @Mixin
         BenchOptions options = new BenchOptions();
-        @Option(names = "--workers", split = ",", defaultValue = "1,2",
+        @Option(names = "--workers", paramLabel = "N", split = ",", defaultValue = "1,2",
                 description = "Echo worker counts to measure (default: ${DEFAULT-VALUE}).")
         List<Integer> workers;
-        @Option(names = "--handler", split = ",", defaultValue = "inline,thread",
+        @Option(names = "--handler", paramLabel = "MODE", split = ",", defaultValue = "inline,thread",
                 description = "Where the echo workers run their handler: inline on the socket thread, or on a "
                         + "thread of its own (MajordomoWorker's default) (default: ${DEFAULT-VALUE}).")
         List<MajordomoScenario.HandlerMode> handlers;
@@ -92,10 +98,10 @@ public final class BenchCommand implements Runnable {
     static final class Titanic extends Scenario {
         @Mixin
         BenchOptions options = new BenchOptions();
-        @Option(names = "--clients", split = ",", defaultValue = "1,16",
+        @Option(names = "--clients", paramLabel = "N", split = ",", defaultValue = "1,16",
                 description = "Concurrent client counts (default: ${DEFAULT-VALUE}).")
         List<Integer> clients;
-        @Option(names = "--dir", defaultValue = ".",
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".",
                 description = "Directory for the store and the fsync probe, removed afterwards; measure the disk "
                         + "you will run on (default: the current directory).")
         Path dir;
@@ -110,17 +116,17 @@ public final class BenchCommand implements Runnable {
             description = "Kills the active server of a Binary Star echo pair (child processes, kill -9) under "
                     + "client load; time from the last reply of the old active to the first of the new one.")
     static final class Failover extends Scenario {
-        @Option(names = "--heartbeat-ms", defaultValue = "100",
+        @Option(names = "--pair-heartbeat-ms", paramLabel = "MS", defaultValue = "100",
                 description = "The pair's heartbeat (default: ${DEFAULT-VALUE}).")
         long heartbeatMillis;
-        @Option(names = "--repeats", defaultValue = "5",
+        @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
                 description = "Failovers to measure; the median is reported (default: ${DEFAULT-VALUE}).")
         int repeats;
 
         @Override
         void measure(BenchReport report) throws Exception {
             FailoverScenario.measure(Require.positive(repeats, "--repeats"),
-                    Require.positive(heartbeatMillis, "--heartbeat-ms"), report);
+                    Require.positive(heartbeatMillis, "--pair-heartbeat-ms"), report);
         }
     }
 
@@ -130,13 +136,13 @@ public final class BenchCommand implements Runnable {
     static final class Scale extends Scenario {
         @Mixin
         BenchOptions options = new BenchOptions();
-        @Option(names = "--services", split = ",", defaultValue = "1,100,1000",
+        @Option(names = "--services", paramLabel = "N", split = ",", defaultValue = "1,100,1000",
                 description = "Service counts to compare, the first is the baseline (default: ${DEFAULT-VALUE}).")
         List<Integer> services;
-        @Option(names = "--workers-per-service", defaultValue = "2",
+        @Option(names = "--workers-per-service", paramLabel = "N", defaultValue = "2",
                 description = "Echo workers per service (default: ${DEFAULT-VALUE}).")
         int workersPerService;
-        @Option(names = "--clients", defaultValue = "1000",
+        @Option(names = "--clients", paramLabel = "N", defaultValue = "1000",
                 description = "Concurrent clients, one request outstanding each (default: ${DEFAULT-VALUE}).")
         int clients;
 

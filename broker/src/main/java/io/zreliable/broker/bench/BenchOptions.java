@@ -8,19 +8,24 @@ import picocli.CommandLine.Option;
 final class BenchOptions {
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-    @Option(names = "--warmup-ms", defaultValue = "1000", description = "Warm-up before each variant (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "Warm-up before each variant (default: ${DEFAULT-VALUE}).")
     long warmupMillis;
 
-    @Option(names = "--measure-ms", defaultValue = "2000", description = "Length of each measured run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--measure-ms", paramLabel = "MS", defaultValue = "2000",
+            description = "Length of each measured run (default: ${DEFAULT-VALUE}).")
     long measureMillis;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Measured runs per variant; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
+            description = "Measured runs per variant; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "16,1024", description = "Request body sizes in bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sizes", split = ",", paramLabel = "BYTES", defaultValue = "16,1024",
+            description = "Request body sizes in bytes, comma-separated (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 
-    @Option(names = "--in-flight", defaultValue = "100", description = "Requests in flight for the async variants (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--in-flight", paramLabel = "K", defaultValue = "100",
+            description = "Requests in flight for the async variants (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
     /** Checks the values; a bad one is a usage error with a message that names it. */

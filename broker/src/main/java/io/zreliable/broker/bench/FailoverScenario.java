@@ -39,12 +39,12 @@ final class FailoverScenario {
         String primaryState = "tcp://127.0.0.1:" + ports[2];
         String backupState = "tcp://127.0.0.1:" + ports[3];
         String heartbeat = Long.toString(heartbeatMillis);
-        try (ZReliableChild primary = ZReliableChild.start("primary", "bstar-echo", "--primary",
+        try (ZReliableChild primary = ZReliableChild.start("primary", "bstar-echo", "--role", "primary",
                         "--bind", primaryEndpoint, "--local", primaryState, "--peer", backupState,
-                        "--heartbeat-ms", heartbeat);
-                ZReliableChild backup = ZReliableChild.start("backup", "bstar-echo", "--backup",
+                        "--pair-heartbeat-ms", heartbeat);
+                ZReliableChild backup = ZReliableChild.start("backup", "bstar-echo", "--role", "backup",
                         "--bind", backupEndpoint, "--local", backupState, "--peer", primaryState,
-                        "--heartbeat-ms", heartbeat);
+                        "--pair-heartbeat-ms", heartbeat);
                 BinaryStarClient client = BinaryStarClient.builder().primary(primaryEndpoint).backup(backupEndpoint)
                         .retryPolicy(BinaryStarClient.policyFor(Duration.ofMillis(heartbeatMillis))).build()) {
             // The backup turns passive once it has heard an active primary: only then can it take over.

@@ -97,7 +97,7 @@ class BenchCommandTest {
 
     @Test
     void failoverKillsTheActiveProcessAndReportsTheOutage() {
-        assertEquals(0, run("bench", "failover", "--heartbeat-ms", "100", "--repeats", "1"), err.toString());
+        assertEquals(0, run("bench", "failover", "--pair-heartbeat-ms", "100", "--repeats", "1"), err.toString());
         List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH ")).toList();
         assertEquals(1, lines.size(), out.toString());
         Matcher median = Pattern.compile("BENCH failover heartbeat_ms=100 repetitions=1 median_ms=(\\d+) ")
