@@ -59,7 +59,7 @@ public final class Contexts {
         if (IoThreadScheduling.enabled()) {
             // JeroMQ starts a context's threads with its first socket.
             context.destroySocket(context.createSocket(SocketType.PAIR));
-            IoThreadScheduling.applyToNewIoThreads();
+            IoThreadScheduling.applyToNewIoThreads(context.getIoThreads());
         }
         return context;
     }

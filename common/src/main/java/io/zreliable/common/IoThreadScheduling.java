@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ public final class IoThreadScheduling {
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final String IO_THREAD_PREFIX = "iothread-";
     private static final long CHRT_TIMEOUT_SECONDS = 10;
+    /** How long to wait for a started I/O thread to show its name. */
+    private static final long APPEAR_MILLIS = 1000;
 
     private static volatile boolean enabled;
     private static final Set<String> DONE = ConcurrentHashMap.newKeySet();
@@ -59,21 +62,34 @@ public final class IoThreadScheduling {
         return enabled;
     }
 
-    /** Moves the I/O threads not moved yet to SCHED_BATCH; returns how many it moved. No-op when disabled. */
-    static int applyToNewIoThreads() {
+    /**
+     * Moves the I/O threads not moved yet to SCHED_BATCH, waiting (at most {@value #APPEAR_MILLIS} ms) until
+     * {@code expected} of them have appeared: a thread takes its name in /proc only once it runs, a moment after
+     * JeroMQ started it. Returns how many it moved; 0 when disabled.
+     */
+    static int applyToNewIoThreads(int expected) {
         if (!enabled || !Files.isDirectory(TASKS)) {
             return 0;
         }
+        long deadline = System.nanoTime() + APPEAR_MILLIS * 1_000_000L;
+        int seen = 0;
         int moved = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-            for (Path task : tasks) {
-                String tid = task.getFileName().toString();
-                if (!DONE.contains(tid) && isIoThread(task) && DONE.add(tid) && batch(tid)) {
-                    moved++;
+        while (seen < expected && System.nanoTime() - deadline < 0) {
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+                for (Path task : tasks) {
+                    String tid = task.getFileName().toString();
+                    if (!DONE.contains(tid) && isIoThread(task) && DONE.add(tid)) {
+                        seen++;
+                        moved += batch(tid) ? 1 : 0;
+                    }
                 }
+            } catch (IOException e) {
+                warnOnce("cannot list " + TASKS + ": " + e);
+                return moved;
             }
-        } catch (IOException e) {
-            warnOnce("cannot list " + TASKS + ": " + e);
+            if (seen < expected) {
+                LockSupport.parkNanos(1_000_000L);
+            }
         }
         return moved;
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -46,11 +47,24 @@ class IoThreadSchedulingTest {
         List<String> before = ioThreads();
         try (ZContext context = Contexts.create()) {
             context.destroySocket(context.createSocket(org.zeromq.SocketType.PAIR));
-            List<String> started = ioThreads();
-            started.removeAll(before);
+            List<String> started = new ArrayList<>();
+            Eventually.until("the context's I/O thread shows its name", Duration.ofSeconds(10), () -> {
+                started.clear();
+                started.addAll(uncheckedIoThreads());
+                started.removeAll(before);
+                return !started.isEmpty();
+            });
             for (String tid : started) {
                 assertEquals(0, policy(tid), "I/O thread " + tid);
             }
+        }
+    }
+
+    private static List<String> uncheckedIoThreads() {
+        try {
+            return ioThreads();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
