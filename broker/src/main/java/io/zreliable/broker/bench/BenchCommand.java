@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "  zreliable bench majordomo --sizes 16,1024 --repeats 5",
             "  zreliable bench titanic --dir /var/lib/zreliable   (measure the disk the store will use)",
-            "  zreliable bench failover --pair-heartbeat-ms 100"
+            "  zreliable bench failover --pair-heartbeat-ms 100",
+            "  zreliable bench stack --repeats 5 --sizes 16 --count 30000"
         },
         subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Titanic.class,
                 BenchCommand.Failover.class, BenchCommand.Scale.class, BenchCommand.Stack.class},
@@ -161,12 +162,12 @@ public final class BenchCommand implements Runnable {
     static final class Stack extends Scenario {
         @Mixin
         BenchOptions options = new BenchOptions();
-        @Option(names = "--sched", split = ",", defaultValue = "normal,iobatch,batch",
+        @Option(names = "--sched", split = ",", defaultValue = "normal,iobatch,batch", paramLabel = "POLICY",
                 description = "Scheduling policies to compare: normal (ZRELIABLE_IO_SCHED=normal), iobatch (the "
                         + "default: JeroMQ's I/O threads under SCHED_BATCH), batch (chrt --batch 0) "
                         + "(default: ${DEFAULT-VALUE}).")
         List<StackScenario.Scheduling> policies;
-        @Option(names = "--count", defaultValue = "30000",
+        @Option(names = "--count", defaultValue = "30000", paramLabel = "N",
                 description = "Requests the client sends per run (default: ${DEFAULT-VALUE}).")
         int count;
 
