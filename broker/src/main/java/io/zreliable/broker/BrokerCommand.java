@@ -38,12 +38,12 @@ public final class BrokerCommand implements Callable<Integer> {
     @Mixin
     HeartbeatOptions heartbeat = new HeartbeatOptions();
 
-    @Option(names = "--max-queue-per-service", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--max-queue-per-service", paramLabel = "N", defaultValue = "200000",
             description = "Requests one service may queue; more are dropped and the client retries "
                     + "(default: ${DEFAULT-VALUE}).")
     int maxQueuePerService;
 
-    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "100000",
+    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "1000000",
             description = "Requests all services may queue together; more are dropped (default: ${DEFAULT-VALUE}).")
     int maxQueue;
 
@@ -51,9 +51,25 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Workers registered at once; a READY beyond gets DISCONNECT (default: ${DEFAULT-VALUE}).")
     int maxWorkers;
 
+    @Option(names = "--max-queue-bytes-per-service", paramLabel = "BYTES", defaultValue = "100663296",
+            description = "Bytes one service's queued requests may take (frames + 256 each); more are dropped "
+                    + "(default: ${DEFAULT-VALUE}, 96 MiB).")
+    long maxQueueBytesPerService;
+
+    @Option(names = "--max-queue-bytes", paramLabel = "BYTES", defaultValue = "134217728",
+            description = "Bytes all queued requests may take together; more are dropped "
+                    + "(default: ${DEFAULT-VALUE}, 128 MiB).")
+    long maxQueueBytes;
+
     @Option(names = "--request-ttl-ms", paramLabel = "MS", defaultValue = "60000",
-            description = "Longest a request waits for a worker before it is discarded (default: ${DEFAULT-VALUE}).")
+            description = "Longest a request waits while its service has no worker before it is discarded "
+                    + "(default: ${DEFAULT-VALUE}).")
     long requestTtlMillis;
+
+    @Option(names = "--max-wait-ms", paramLabel = "MS", defaultValue = "0",
+            description = "Longest a request waits for a worker even while the service has busy workers; "
+                    + "0 = no bound (default: ${DEFAULT-VALUE}).")
+    long maxWaitMillis;
 
     @Option(names = "--max-message-bytes", paramLabel = "BYTES", defaultValue = "16777216",
             description = "Largest request or reply; a larger request is dropped, a worker sending a larger reply "
@@ -84,7 +100,10 @@ public final class BrokerCommand implements Callable<Integer> {
         Flags.positive(maxQueuePerService, "--max-queue-per-service");
         Flags.positive(maxQueue, "--max-queue");
         Flags.positive(maxWorkers, "--max-workers");
+        Flags.positive(maxQueueBytesPerService, "--max-queue-bytes-per-service");
+        Flags.positive(maxQueueBytes, "--max-queue-bytes");
         Flags.positive(requestTtlMillis, "--request-ttl-ms");
+        Flags.notNegative(maxWaitMillis, "--max-wait-ms");
         Flags.positive(maxMessageBytes, "--max-message-bytes");
         Flags.onlyWith(spec, titanic, "--titanic", "--store", "--request-timeout-ms", "--max-requests",
                 "--max-store-bytes");
@@ -93,7 +112,9 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         BrokerConfig config = limits.applyTo(BrokerConfig.builder()).bind(endpoints).heartbeat(heartbeat.toConfig())
                 .maxQueuePerService(maxQueuePerService).maxQueue(maxQueue).maxWorkers(maxWorkers)
-                .requestTtl(Duration.ofMillis(requestTtlMillis)).maxMessageBytes(maxMessageBytes).curve(curve.keys())
+                .maxQueueBytesPerService(maxQueueBytesPerService).maxQueueBytes(maxQueueBytes)
+                .requestTtl(Duration.ofMillis(requestTtlMillis)).maxWait(Duration.ofMillis(maxWaitMillis))
+                .maxMessageBytes(maxMessageBytes).curve(curve.keys())
                 .build();
         if (ha.enabled()) {
             // With --titanic each server runs its own Titanic on its own store (not replicated; see README).

@@ -7,6 +7,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 
 /**
@@ -47,11 +48,19 @@ public final class Contexts {
     private Contexts() {
     }
 
-    /** A new context whose JeroMQ threads report failures to the fatal handler. */
+    /**
+     * A new context whose JeroMQ threads report failures to the fatal handler. With {@link IoThreadScheduling}
+     * enabled its I/O thread is started at once and put under SCHED_BATCH.
+     */
     public static ZContext create() {
         ZContext context = new ZContext();
         context.setUncaughtExceptionHandler(Contexts::fatal);
         context.setNotificationExceptionHandler(Contexts::onNotification);
+        if (IoThreadScheduling.enabled()) {
+            // JeroMQ starts a context's threads with its first socket.
+            context.destroySocket(context.createSocket(SocketType.PAIR));
+            IoThreadScheduling.applyToNewIoThreads(context.getIoThreads());
+        }
         return context;
     }
 

@@ -36,6 +36,22 @@ final class ZReliableDaemon implements AutoCloseable {
         return start(new ProcessBuilder(command), args[0]);
     }
 
+    /** {@code java JVM_OPTIONS -jar zreliable.jar ARGS}: a child with, say, a small heap cap. */
+    static ZReliableDaemon startWithJvmOptions(Path jar, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        return start(new ProcessBuilder(command), args[0]);
+    }
+
+    /** The child's process id (the JVM's). */
+    long pid() {
+        return process.pid();
+    }
+
     /**
      * Through the launcher script {@code scripts/zreliable} (its default heap cap and JVM options), which execs the
      * JVM: the child's pid is the JVM's.

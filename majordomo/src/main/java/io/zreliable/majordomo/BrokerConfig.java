@@ -18,8 +18,16 @@ import java.util.Optional;
  *   <li>{@code maxQueuePerService} / {@code maxQueue}: a request that would exceed its service's queue or the
  *       broker-wide queue is dropped and counted (drop reasons {@code service queue full} / {@code queue full}).
  *       The client gets no reply; its retry policy takes over, which is the MDP way to push back.</li>
- *   <li>{@code requestTtl}: a request that waited longer than this for a worker is discarded (its client has given
- *       up or retried long ago) and counted as {@code request expired}.</li>
+ *   <li>{@code maxQueueBytesPerService} / {@code maxQueueBytes}: the same bounds in bytes, each queued request
+ *       costing its frames' bytes plus {@value #QUEUED_REQUEST_OVERHEAD} for the broker's bookkeeping (drop reasons
+ *       {@code service queue bytes full} / {@code queue bytes full}). The defaults (96 MiB / 128 MiB) serve one
+ *       client's burst of 150,000 small requests (about 60 MiB) and bound the heap queued requests can take to
+ *       about {@code maxQueueBytes}, within the launcher's 256 MiB heap cap.</li>
+ *   <li>{@code requestTtl}: a request that waited longer than this while its service had no worker is discarded
+ *       (its client has given up or retried long ago) and counted as {@code request expired}. The backlog of a
+ *       service whose workers are alive and busy is never expired by it (7/MDP).</li>
+ *   <li>{@code maxWait}: off by default ({@link Duration#ZERO}); when set, a request that waited longer than this
+ *       for a worker, workers or not, is discarded and counted as {@code request waited too long}.</li>
  *   <li>{@code maxWorkers}: a READY beyond it is answered with DISCONNECT (the worker backs off and retries).</li>
  *   <li>{@code maxMessageBytes}: a client request larger than this (all frames) is dropped and counted
  *       ({@code message too large}); a worker whose REPLY is larger gets DISCONNECT (its client's retry will meet the
@@ -46,6 +54,11 @@ import java.util.Optional;
 public final class BrokerConfig {
     /** The endpoint used when none is given. */
     public static final String DEFAULT_ENDPOINT = "tcp://127.0.0.1:5555";
+    /**
+     * Bytes charged per queued request on top of its frames: the record, the message and frame objects, the routing
+     * id and the queue slot, as measured on a 64-bit JVM with compressed pointers (rounded up).
+     */
+    public static final int QUEUED_REQUEST_OVERHEAD = 256;
 
     private final List<String> endpoints;
     private final HeartbeatConfig heartbeat;
@@ -53,7 +66,10 @@ public final class BrokerConfig {
     private final int maxQueue;
     private final int maxWorkers;
     private final int maxServices;
+    private final long maxQueueBytesPerService;
+    private final long maxQueueBytes;
     private final Duration requestTtl;
+    private final Duration maxWait;
     private final CurveServerKeys curve;
     private final int maxFrames;
     private final int highWaterMark;
@@ -71,7 +87,13 @@ public final class BrokerConfig {
         this.maxQueue = Require.positive(b.maxQueue, "max queue");
         this.maxWorkers = Require.positive(b.maxWorkers, "max workers");
         this.maxServices = Require.positive(b.maxServices, "max services");
+        this.maxQueueBytesPerService = Require.positive(b.maxQueueBytesPerService, "max queue bytes per service");
+        this.maxQueueBytes = Require.positive(b.maxQueueBytes, "max queue bytes");
         this.requestTtl = Require.positive(b.requestTtl, "request ttl");
+        this.maxWait = Require.notNull(b.maxWait, "max wait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("max wait must be >= 0 (0 = off), got " + maxWait.toMillis() + " ms");
+        }
         this.curve = b.curve;
         this.maxMessageBytes = Require.positive(b.maxMessageBytes, "max message bytes");
         // An MDP message has at least 4 frames: routing id, delimiter, header, command or service.
@@ -117,8 +139,24 @@ public final class BrokerConfig {
         return maxServices;
     }
 
+    /** Bytes (frames plus {@value #QUEUED_REQUEST_OVERHEAD} each) one service's queued requests may take. */
+    public long maxQueueBytesPerService() {
+        return maxQueueBytesPerService;
+    }
+
+    /** Bytes (frames plus {@value #QUEUED_REQUEST_OVERHEAD} each) all queued requests together may take. */
+    public long maxQueueBytes() {
+        return maxQueueBytes;
+    }
+
+    /** Longest a request waits while its service has no worker. */
     public Duration requestTtl() {
         return requestTtl;
+    }
+
+    /** Longest a request waits for a worker whatever the service's workers; {@link Duration#ZERO} when off. */
+    public Duration maxWait() {
+        return maxWait;
     }
 
     /** Largest client request or worker reply, in bytes over all frames. */
@@ -134,8 +172,11 @@ public final class BrokerConfig {
     @Override
     public String toString() {
         return "BrokerConfig[endpoints=" + endpoints + ", " + heartbeat + ", maxQueuePerService=" + maxQueuePerService
-                + ", maxQueue=" + maxQueue + ", maxWorkers=" + maxWorkers + ", maxServices=" + maxServices
-                + ", requestTtl=" + requestTtl.toMillis() + "ms, maxMessageBytes=" + maxMessageBytes + ", maxFrames=" + maxFrames
+                + ", maxQueue=" + maxQueue
+                + ", maxQueueBytesPerService=" + maxQueueBytesPerService + ", maxQueueBytes=" + maxQueueBytes
+                + ", maxWorkers=" + maxWorkers + ", maxServices=" + maxServices
+                + ", requestTtl=" + requestTtl.toMillis() + "ms, maxWait=" + maxWait.toMillis() + "ms"
+                + ", maxMessageBytes=" + maxMessageBytes + ", maxFrames=" + maxFrames
                 + ", highWaterMark=" + highWaterMark
                 + (curve == null ? "" : ", " + curve) + "]";
     }
@@ -143,11 +184,14 @@ public final class BrokerConfig {
     public static final class Builder {
         private final List<String> endpoints = new ArrayList<>();
         private HeartbeatConfig heartbeat = HeartbeatConfig.DEFAULT;
-        private int maxQueuePerService = 10_000;
-        private int maxQueue = 100_000;
+        private int maxQueuePerService = 200_000;
+        private int maxQueue = 1_000_000;
+        private long maxQueueBytesPerService = 96L * 1024 * 1024;
+        private long maxQueueBytes = 128L * 1024 * 1024;
         private int maxWorkers = 10_000;
         private int maxServices = 1_000;
         private Duration requestTtl = Duration.ofSeconds(60);
+        private Duration maxWait = Duration.ZERO;
         private CurveServerKeys curve;
         private int maxFrames = 1_000;
         private int highWaterMark = 1_000;
@@ -208,8 +252,27 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** Longest a request waits while its service has no worker (default 60 s). */
         public Builder requestTtl(Duration ttl) {
             this.requestTtl = ttl;
+            return this;
+        }
+
+        /** Longest a request waits for a worker even while the service has workers; zero (the default) is off. */
+        public Builder maxWait(Duration wait) {
+            this.maxWait = wait;
+            return this;
+        }
+
+        /** Bytes one service's queue may take (default 96 MiB; see {@link #QUEUED_REQUEST_OVERHEAD}). */
+        public Builder maxQueueBytesPerService(long bytes) {
+            this.maxQueueBytesPerService = bytes;
+            return this;
+        }
+
+        /** Bytes all queues together may take (default 128 MiB; see {@link #QUEUED_REQUEST_OVERHEAD}). */
+        public Builder maxQueueBytes(long bytes) {
+            this.maxQueueBytes = bytes;
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.zreliable.majordomo;
 
 import io.zreliable.common.Clock;
 import io.zreliable.common.DropCounter;
+import io.zreliable.common.DropSummary;
 import io.zreliable.common.Frames;
 import io.zreliable.common.MalformedMessageException;
 import io.zreliable.common.MessageReader;
@@ -29,12 +30,15 @@ final class BrokerEngine {
     private final long intervalNanos;
     private final long expiryNanos;
     private final long ttlNanos;
+    private final long maxWaitNanos;
     private final DropCounter drops = new DropCounter(LOG);
+    private final DropSummary dropSummary;
     private final Map<RoutingId, BrokerWorker> workers = new HashMap<>();
     private final Map<String, Service> services = new HashMap<>();
     private final WorkerTimeline timeline = new WorkerTimeline();
     private final MmiService mmi;
     private int queued;
+    private long queuedBytes;
 
     // Written by the reactor thread only, read by stats() from any thread.
     private volatile long requests;
@@ -45,6 +49,7 @@ final class BrokerEngine {
     private volatile int workerCount;
     private volatile int serviceCount;
     private volatile int queuedCount;
+    private volatile long queuedBytesCount;
 
     BrokerEngine(BrokerConfig config, BrokerOutbox outbox, Clock clock) {
         this.config = config;
@@ -53,7 +58,9 @@ final class BrokerEngine {
         this.intervalNanos = config.heartbeat().interval().toNanos();
         this.expiryNanos = config.heartbeat().expiry().toNanos();
         this.ttlNanos = config.requestTtl().toNanos();
-        this.mmi = new MmiService(services);
+        this.maxWaitNanos = config.maxWait().toNanos();
+        this.dropSummary = new DropSummary(drops, LOG, "majordomo broker", clock, DropSummary.DEFAULT_INTERVAL_MILLIS);
+        this.mmi = new MmiService(services, drops);
     }
 
     /** Handles one message read from the ROUTER socket. Never throws for bad input: it is counted and dropped. */
@@ -108,25 +115,36 @@ final class BrokerEngine {
             }
             return;
         }
-        Service service = service(name);
+        long now = clock.nanoTime();
+        Service service = service(name, now);
         if (service == null) {
             drops.drop("too many services", name);
             return;
         }
-        enqueue(service, new Service.QueuedRequest(client, header.dialect(), request.body(), clock.nanoTime()));
+        ZMsg body = request.body();
+        enqueue(service, new Service.QueuedRequest(client, header.dialect(), body, now,
+                Service.QueuedRequest.charge(client, body)));
         dispatch(service);
     }
 
+    /** Queues a request unless that would exceed a bound by count or by bytes: then it is dropped and counted. */
     private void enqueue(Service service, Service.QueuedRequest request) {
-        discardExpired(service, request.arrivedNanos());
+        expire(service, request.arrivedNanos());
+        long bytes = request.bytes();
         if (service.queue.size() >= config.maxQueuePerService()) {
             drops.drop("service queue full", service.name);
         } else if (queued >= config.maxQueue()) {
             drops.drop("queue full", service.name);
+        } else if (service.queuedBytes + bytes > config.maxQueueBytesPerService()) {
+            drops.drop("service queue bytes full", service.name);
+        } else if (queuedBytes + bytes > config.maxQueueBytes()) {
+            drops.drop("queue bytes full", service.name);
         } else {
             service.queue.add(request);
+            service.queuedBytes += bytes;
             queued++;
-            queuedCount = queued;
+            queuedBytes += bytes;
+            publishQueued();
         }
         forgetIfUnused(service);
     }
@@ -134,12 +152,12 @@ final class BrokerEngine {
     /** Sends queued requests to idle workers, oldest request to longest-idle worker, while both exist. */
     private void dispatch(Service service) {
         long now = clock.nanoTime();
-        while (service.hasIdle() && !service.queue.isEmpty()) {
-            Service.QueuedRequest request = dequeue(service);
-            if (now - request.arrivedNanos() > ttlNanos) {
-                drops.drop("request expired", service.name);
-                continue;
+        while (service.hasIdle()) {
+            expire(service, now);
+            if (service.queue.isEmpty()) {
+                break;
             }
+            Service.QueuedRequest request = dequeue(service);
             BrokerWorker worker = service.takeIdle();
             worker.busy = true;
             worker.clientDialect = request.dialect();
@@ -149,17 +167,38 @@ final class BrokerEngine {
         forgetIfUnused(service);
     }
 
-    private void discardExpired(Service service, long now) {
-        while (!service.queue.isEmpty() && now - service.queue.peek().arrivedNanos() > ttlNanos) {
+    /**
+     * Discards, oldest first, the queued requests past a deadline: {@code requestTtl} counts only time the service
+     * spent without a worker (a busy service's backlog is served, however long), {@code maxWait} (when set) all
+     * time queued. Both deadlines grow with arrival, so the first request still in time ends the scan.
+     */
+    private void expire(Service service, long now) {
+        Service.QueuedRequest head;
+        while ((head = service.queue.peek()) != null) {
+            if (maxWaitNanos > 0 && now - head.arrivedNanos() > maxWaitNanos) {
+                drops.drop("request waited too long", service.name);
+            } else if (service.workers == 0
+                    && now - Math.max(head.arrivedNanos(), service.workerlessSinceNanos) > ttlNanos) {
+                drops.drop("request expired", service.name);
+            } else {
+                return;
+            }
             dequeue(service);
-            drops.drop("request expired", service.name);
         }
     }
 
     private Service.QueuedRequest dequeue(Service service) {
+        Service.QueuedRequest request = service.queue.poll();
+        service.queuedBytes -= request.bytes();
         queued--;
+        queuedBytes -= request.bytes();
+        publishQueued();
+        return request;
+    }
+
+    private void publishQueued() {
         queuedCount = queued;
-        return service.queue.poll();
+        queuedBytesCount = queuedBytes;
     }
 
     private void onWorker(RoutingId id, MdpCodec.Header header, MessageReader in) {
@@ -207,16 +246,19 @@ final class BrokerEngine {
         } else if (workers.size() >= config.maxWorkers()) {
             protocolError(id, dialect, null, "too many workers");
         } else {
-            Service service = service(name);
+            long now = clock.nanoTime();
+            Service service = service(name, now);
             if (service == null) {
                 protocolError(id, dialect, null, "too many services");
                 return;
             }
+            // The wait without a worker ends here: what waited longer than requestTtl for it is gone first.
+            expire(service, now);
             BrokerWorker worker = new BrokerWorker(id, service, dialect);
             workers.put(id, worker);
             workerCount = workers.size();
             service.workers++;
-            timeline.add(worker, clock.nanoTime());
+            timeline.add(worker, now);
             service.addIdle(worker);
             LOG.debug("worker {} ready for service {} ({})", id, name, dialect);
             dispatch(service);
@@ -296,7 +338,7 @@ final class BrokerEngine {
             removeWorker(worker);
         }
         disconnectsSent++;
-        outbox.send(addressed(id.bytes(), MdpCodec.encode(dialect, new MdpCommand.Disconnect())));
+        deliver(addressed(id.bytes(), MdpCodec.encode(dialect, new MdpCommand.Disconnect())), "DISCONNECT");
     }
 
     /** Forgets a worker. A request it was working on is lost; its client's retry brings it back. */
@@ -309,11 +351,19 @@ final class BrokerEngine {
         Service service = worker.service;
         service.removeIdle(worker);
         service.workers--;
+        if (service.workers == 0) {
+            service.workerlessSinceNanos = clock.nanoTime();
+        }
         forgetIfUnused(service);
     }
 
-    /** Heartbeat tick: expires silent workers and heartbeats the ones we have not sent anything for an interval. */
+    /**
+     * Heartbeat tick: expires silent workers, heartbeats the ones we have not sent anything for an interval, and
+     * logs the drops since the last summary (WARN, at most once per {@value DropSummary#DEFAULT_INTERVAL_MILLIS}
+     * ms).
+     */
     void onTick() {
+        dropSummary.maybeLog();
         long now = clock.nanoTime();
         BrokerWorker worker;
         while ((worker = timeline.silentSince(now - expiryNanos)) != null) {
@@ -334,12 +384,21 @@ final class BrokerEngine {
     }
 
     private void send(BrokerWorker worker, MdpCommand command, long now) {
-        outbox.send(addressed(worker.id.bytes(), MdpCodec.encode(worker.dialect, command)));
+        deliver(addressed(worker.id.bytes(), MdpCodec.encode(worker.dialect, command)), worker.service.name);
         timeline.sent(worker, now);
     }
 
     private void sendToClient(byte[] client, MdpDialect dialect, MdpCommand reply) {
-        outbox.send(addressed(client, MdpCodec.encode(dialect, reply)));
+        deliver(addressed(client, MdpCodec.encode(dialect, reply)), "client " + Frames.printable(client));
+    }
+
+    /** Hands a message to the outbox; one the socket refused is counted, never lost silently. */
+    private void deliver(ZMsg msg, Object detail) {
+        switch (outbox.send(msg)) {
+            case SENT -> { }
+            case PEER_FULL -> drops.drop("peer not reading (high-water mark)", detail);
+            case PEER_GONE -> drops.drop("peer gone", detail);
+        }
     }
 
     private static ZMsg addressed(byte[] routingId, ZMsg msg) {
@@ -348,10 +407,10 @@ final class BrokerEngine {
     }
 
     /** The named service, created on demand; null when {@code maxServices} are already known. */
-    private Service service(String name) {
+    private Service service(String name, long now) {
         Service service = services.get(name);
         if (service == null && services.size() < config.maxServices()) {
-            service = new Service(name);
+            service = new Service(name, now);
             services.put(name, service);
             serviceCount = services.size();
         }
@@ -365,7 +424,7 @@ final class BrokerEngine {
     }
 
     BrokerStats stats() {
-        return new BrokerStats(requests, replies, partials, workerCount, serviceCount, queuedCount, workersExpired,
-                disconnectsSent, drops.total(), drops.snapshot());
+        return new BrokerStats(requests, replies, partials, workerCount, serviceCount, queuedCount, queuedBytesCount,
+                workersExpired, disconnectsSent, drops.total(), drops.snapshot());
     }
 }

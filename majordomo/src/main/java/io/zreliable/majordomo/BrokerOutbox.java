@@ -8,5 +8,16 @@ import org.zeromq.ZMsg;
  */
 @FunctionalInterface
 interface BrokerOutbox {
-    void send(ZMsg msg);
+    /** Sends {@code msg} without blocking; says whether it was queued, and if not, why. */
+    Delivery send(ZMsg msg);
+
+    /** What became of a message handed to {@link #send}. */
+    enum Delivery {
+        /** Queued for the peer. */
+        SENT,
+        /** Not sent: the peer's outbound queue is at the high-water mark (it does not read). */
+        PEER_FULL,
+        /** Not sent: no peer with that routing id is connected (it left). */
+        PEER_GONE
+    }
 }

@@ -11,13 +11,14 @@ import java.util.Map;
  * @param workers workers registered now
  * @param services services known now (with workers or queued requests)
  * @param queued requests waiting for a worker now, all services
+ * @param queuedBytes bytes charged for them against {@link BrokerConfig#maxQueueBytes()}
  * @param workersExpired workers dropped for silence
  * @param disconnectsSent DISCONNECT commands sent to workers
  * @param dropped messages dropped, all reasons
  * @param drops messages dropped by reason (malformed, queue full, protocol errors, ...)
  */
 public record BrokerStats(long requests, long replies, long partials, int workers, int services, int queued,
-        long workersExpired, long disconnectsSent, long dropped, Map<String, Long> drops) {
+        long queuedBytes, long workersExpired, long disconnectsSent, long dropped, Map<String, Long> drops) {
 
     /** Drops counted under {@code reason}, 0 when none. */
     public long drops(String reason) {

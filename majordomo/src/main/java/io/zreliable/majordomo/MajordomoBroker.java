@@ -17,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
@@ -85,6 +87,8 @@ public final class MajordomoBroker implements AutoCloseable {
         config.curve().ifPresent(keys -> keys.apply(socket));
         socket.setSndHWM(config.highWaterMark());
         socket.setRcvHWM(config.highWaterMark());
+        // A reply the socket cannot take (peer at its high-water mark, or gone) fails the send, so it is counted.
+        socket.setRouterMandatory(true);
         for (String endpoint : config.endpoints()) {
             try {
                 bound.add(Endpoints.bind(socket, endpoint, "broker endpoint"));
@@ -96,7 +100,7 @@ public final class MajordomoBroker implements AutoCloseable {
                 throw e;
             }
         }
-        BrokerEngine created = new BrokerEngine(config, msg -> msg.send(socket), reactor.clock());
+        BrokerEngine created = new BrokerEngine(config, this::send, reactor.clock());
         reactor.register(socket, this::drain);
         long tick = Math.max(1L, config.heartbeat().intervalMillis() / 4);
         reactor.scheduleRepeating(tick, created::onTick);
@@ -115,6 +119,26 @@ public final class MajordomoBroker implements AutoCloseable {
             }
             engine.onMessage(msg);
         }
+    }
+
+    /**
+     * Sends without ever blocking the broker: with ROUTER_MANDATORY the routing-id frame fails at once when the
+     * peer's queue is full (EAGAIN) or the peer is gone (EHOSTUNREACH); once it is taken, the rest of the message is.
+     */
+    private BrokerOutbox.Delivery send(ZMsg msg) {
+        ZFrame routingId = msg.pop();
+        try {
+            if (!socket.send(routingId.getData(), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                return BrokerOutbox.Delivery.PEER_FULL;
+            }
+        } catch (ZMQException e) {
+            if (e.getErrorCode() == ZMQ.Error.EHOSTUNREACH.getCode()) {
+                return BrokerOutbox.Delivery.PEER_GONE;
+            }
+            throw e;
+        }
+        msg.send(socket);
+        return BrokerOutbox.Delivery.SENT;
     }
 
     /** The endpoints actually bound (wildcard ports resolved), in configuration order. Empty before start. */
@@ -139,7 +163,7 @@ public final class MajordomoBroker implements AutoCloseable {
     /** Counters so far; all zero before start. */
     public BrokerStats stats() {
         BrokerEngine current = engine;
-        return current == null ? new BrokerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of()) : current.stats();
+        return current == null ? new BrokerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of()) : current.stats();
     }
 
     /** Sends DISCONNECT to every worker, stops the broker thread and closes the socket. Idempotent. */

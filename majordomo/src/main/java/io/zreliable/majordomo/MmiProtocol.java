@@ -9,6 +9,9 @@ package io.zreliable.majordomo;
  *   <li>{@code mmi.service} (8/MMI) SERVICE: {@code 200} when at least one worker is registered, else {@code 404}.</li>
  *   <li>{@code mmi.workers} (extra) SERVICE: how many workers are registered for it, in decimal.</li>
  *   <li>{@code mmi.queue} (extra) SERVICE: how many requests wait for a worker, in decimal.</li>
+ *   <li>{@code mmi.drops} (extra) REASON: how many messages the broker dropped for REASON (e.g. {@code queue bytes
+ *       full}), in decimal; with an empty argument, every reason on one line:
+ *       {@code total=3; queue bytes full=2; request expired=1}.</li>
  *   <li>any other {@code mmi.*}: {@code 501}.</li>
  * </ul>
  * Workers may not register names in this namespace: their READY is answered with DISCONNECT.
@@ -18,6 +21,7 @@ public final class MmiProtocol {
     public static final String SERVICE = "mmi.service";
     public static final String WORKERS = "mmi.workers";
     public static final String QUEUE = "mmi.queue";
+    public static final String DROPS = "mmi.drops";
 
     public static final String FOUND = "200";
     public static final String NOT_FOUND = "404";

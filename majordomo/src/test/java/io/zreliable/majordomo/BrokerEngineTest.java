@@ -31,7 +31,10 @@ class BrokerEngineTest {
     private BrokerEngine engine = engine(BrokerConfig.builder());
 
     private BrokerEngine engine(BrokerConfig.Builder config) {
-        return new BrokerEngine(config.heartbeat(HEARTBEAT).build(), outbox::add, clock);
+        return new BrokerEngine(config.heartbeat(HEARTBEAT).build(), msg -> {
+            outbox.add(msg);
+            return BrokerOutbox.Delivery.SENT;
+        }, clock);
     }
 
     private void from(String peer, List<String> frames) {
@@ -265,5 +268,116 @@ class BrokerEngineTest {
         assertSent("W", RawMdp.request(MDP_0_2_MAJORTOMO, "C", "4"));
         from("W", RawMdp.finalReply(MDP_0_2_MAJORTOMO, "C", "r4"));
         assertSent("C", RawMdp.clientFinal(MDP_0_1, "later", "r4"));
+    }
+
+    @Test
+    void theBacklogOfABusyServiceIsNeverExpiredByTheTtl() {
+        engine = engine(BrokerConfig.builder().requestTtl(Duration.ofSeconds(1)));
+        from("W", RawMdp.ready(MDP_0_2, "busy"));
+        for (int i = 0; i < 5; i++) {
+            from("C", RawMdp.clientRequest(MDP_0_2, "busy", "r" + i));
+        }
+        for (int i = 0; i < 5; i++) {
+            assertSent("W", RawMdp.request(MDP_0_2, "C", "r" + i));
+            clock.advanceMillis(5_000); // each request takes far longer than the TTL; the worker heartbeats meanwhile
+            from("W", RawMdp.heartbeat(MDP_0_2));
+            from("W", RawMdp.finalReply(MDP_0_2, "C", "done " + i));
+            assertSent("C", RawMdp.clientFinal(MDP_0_2, "busy", "done " + i));
+        }
+        assertEquals(0, engine.stats().dropped(), engine.stats().drops().toString());
+    }
+
+    @Test
+    void theTtlCountsOnlyTimeWithoutAWorker() {
+        engine = engine(BrokerConfig.builder().requestTtl(Duration.ofSeconds(1)));
+        from("W", RawMdp.ready(MDP_0_2, "svc"));
+        from("C", RawMdp.clientRequest(MDP_0_2, "svc", "held"));
+        sentTo("W");
+        from("C", RawMdp.clientRequest(MDP_0_2, "svc", "queued"));
+        clock.advanceMillis(10_000);                   // queued 10 s behind a busy worker: not expired
+        from("W", RawMdp.disconnect(MDP_0_2));         // the worker leaves; the wait without a worker starts now
+        clock.advanceMillis(900);
+        from("W2", RawMdp.ready(MDP_0_2, "svc"));
+        assertSent("W2", RawMdp.request(MDP_0_2, "C", "queued"));
+        from("C", RawMdp.clientRequest(MDP_0_2, "svc", "late"));
+        from("W2", RawMdp.disconnect(MDP_0_2));
+        clock.advanceMillis(1001);                     // longer than the TTL without a worker: expired
+        from("W3", RawMdp.ready(MDP_0_2, "svc"));
+        assertNothingSent();
+        assertEquals(1, engine.stats().drops("request expired"), engine.stats().drops().toString());
+        assertEquals(1, engine.stats().dropped());
+    }
+
+    @Test
+    void maxWaitBoundsTheWaitEvenWithWorkers() {
+        engine = engine(BrokerConfig.builder().maxWait(Duration.ofSeconds(2)));
+        from("W", RawMdp.ready(MDP_0_2, "svc"));
+        from("C", RawMdp.clientRequest(MDP_0_2, "svc", "first"));
+        sentTo("W");
+        from("C", RawMdp.clientRequest(MDP_0_2, "svc", "stale"));
+        clock.advanceMillis(1500);
+        from("C", RawMdp.clientRequest(MDP_0_2, "svc", "fresh"));
+        clock.advanceMillis(1000);
+        from("W", RawMdp.heartbeat(MDP_0_2));
+        from("W", RawMdp.finalReply(MDP_0_2, "C", "r1"));
+        assertSent("C", RawMdp.clientFinal(MDP_0_2, "svc", "r1"));
+        assertSent("W", RawMdp.request(MDP_0_2, "C", "fresh"));
+        assertEquals(1, engine.stats().drops("request waited too long"), engine.stats().drops().toString());
+    }
+
+    @Test
+    void queuesAreBoundedByBytesPerServiceAndInAll() {
+        long each = Service.QueuedRequest.charge(new byte[] {'C'}, ZMsg.newStringMsg("x".repeat(1000)));
+        engine = engine(BrokerConfig.builder().maxQueueBytesPerService(3 * each).maxQueueBytes(5 * each));
+        String body = "x".repeat(1000);
+        for (int i = 0; i < 4; i++) {
+            from("C", RawMdp.clientRequest(MDP_0_2, "a", body));
+        }
+        assertEquals(1, engine.stats().drops("service queue bytes full"), engine.stats().drops().toString());
+        for (int i = 0; i < 3; i++) {
+            from("C", RawMdp.clientRequest(MDP_0_1, "b", body));
+        }
+        assertEquals(1, engine.stats().drops("queue bytes full"), engine.stats().drops().toString());
+        assertEquals(5, engine.stats().queued());
+        assertEquals(5 * each, engine.stats().queuedBytes());
+        // Serving the queue gives the bytes back.
+        from("W", RawMdp.ready(MDP_0_2, "b"));
+        sentTo("W");
+        from("W", RawMdp.finalReply(MDP_0_2, "C", "r"));
+        sentTo("C");
+        sentTo("W");
+        assertEquals(3 * each, engine.stats().queuedBytes());
+        from("C", RawMdp.clientRequest(MDP_0_1, "b", body));
+        assertEquals(4 * each, engine.stats().queuedBytes());
+        assertEquals(2, engine.stats().dropped());
+    }
+
+    @Test
+    void theDefaultsQueueABurstOf150000SmallRequests() {
+        from("C", RawMdp.clientRequest(MDP_0_1, "echo", "warm-up"));
+        for (int i = 1; i < 150_000; i++) {
+            from("C", RawMdp.clientRequest(MDP_0_1, "echo", "request " + i));
+        }
+        assertEquals(150_000, engine.stats().queued());
+        assertEquals(0, engine.stats().dropped(), engine.stats().drops().toString());
+        assertTrue(engine.stats().queuedBytes() < BrokerConfig.builder().build().maxQueueBytesPerService());
+    }
+
+    @Test
+    void dropsAreAnsweredOverMmiAndSummarizedOncePerInterval() {
+        engine = engine(BrokerConfig.builder().maxQueuePerService(1));
+        from("C", RawMdp.clientRequest(MDP_0_2, "svc", "kept"));
+        for (int i = 0; i < 1000; i++) {
+            from("C", RawMdp.clientRequest(MDP_0_2, "svc", "flood"));
+        }
+        from("C", List.of("MDPC02", "\u0009", "echo", "body"));
+        from("M", RawMdp.clientRequest(MDP_0_1, "mmi.drops", "service queue full"));
+        assertSent("M", RawMdp.clientFinal(MDP_0_1, "mmi.drops", "1000"));
+        from("M", RawMdp.clientRequest(MDP_0_2, "mmi.drops", ""));
+        List<String> all = sentTo("M");
+        assertEquals("total=1001; service queue full=1000; unknown command=1", all.get(all.size() - 1),
+                RawMdp.describe(all));
+        from("M", RawMdp.clientRequest(MDP_0_2, "mmi.queue", "svc"));
+        assertSent("M", RawMdp.clientFinal(MDP_0_2, "mmi.queue", "1"));
     }
 }

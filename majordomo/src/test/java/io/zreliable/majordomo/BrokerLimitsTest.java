@@ -138,5 +138,50 @@ class BrokerLimitsTest {
         // 400 x 64 KiB is far more than the queues (10 + 10 messages) and the TCP buffers hold.
         assertTrue(received < sent, "replies beyond the high-water mark were dropped, got " + received);
         assertTrue(received > 0);
+        // ... and every one of them is counted, so the drop is visible without debug logging.
+        assertEquals(sent - received, broker.stats().drops("peer not reading (high-water mark)"),
+                broker.stats().drops().toString());
+    }
+
+    /**
+     * One async client sends 150,000 requests as fast as the socket takes them, reading replies only when it would
+     * otherwise wait; one worker serves them. Default limits: every request is answered, nothing dropped.
+     */
+    @Test
+    void aBurstOf150000RequestsThroughOneWorkerIsAllAnsweredWithDefaultLimits() {
+        MajordomoBroker broker = kit.broker(BrokerConfig.builder().bind("tcp://127.0.0.1:*")
+                .heartbeat(MdpTestKit.HEARTBEAT));
+        String endpoint = broker.endpoints().get(0);
+        kit.echoWorker(endpoint, "echo");
+        int total = 150_000;
+        ZMQ.Socket client = kit.dealer(endpoint);
+        ZMQ.Poller poller = kit.context.createPoller(1);
+        poller.register(client, ZMQ.Poller.POLLIN | ZMQ.Poller.POLLOUT);
+        int sent = 0;
+        int answered = 0;
+        boolean allSent = false;
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (answered < total) {
+            assertTrue(System.nanoTime() < deadline, () -> "out of time; broker " + broker.stats());
+            poller.poll(1000);
+            while (sent < total && (client.getEvents() & ZMQ.Poller.POLLOUT) != 0) {
+                MdpTestKit.clientRequest("echo", "request " + sent).send(client, true);
+                sent++;
+            }
+            ZMsg reply;
+            while ((reply = ZMsg.recvMsg(client, ZMQ.DONTWAIT)) != null) {
+                assertEquals("request " + answered, reply.getLast().getString(ZMQ.CHARSET), "replies in order");
+                answered++;
+            }
+            if (sent == total && !allSent) {
+                allSent = true;
+                poller.unregister(client);
+                poller.register(client, ZMQ.Poller.POLLIN);
+            }
+        }
+        poller.close();
+        BrokerStats stats = broker.stats();
+        assertEquals(0, stats.dropped(), stats.drops().toString());
+        assertEquals(total, stats.replies());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +15,11 @@ class ConfigTest {
         BrokerConfig config = BrokerConfig.builder().build();
 
         assertEquals(List.of("tcp://127.0.0.1:5555"), config.endpoints());
-        assertEquals(10_000, config.maxQueuePerService());
-        assertEquals(100_000, config.maxQueue());
+        assertEquals(200_000, config.maxQueuePerService());
+        assertEquals(1_000_000, config.maxQueue());
+        assertEquals(96L << 20, config.maxQueueBytesPerService());
+        assertEquals(128L << 20, config.maxQueueBytes());
+        assertEquals(Duration.ZERO, config.maxWait(), "off by default");
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import org.junit.jupiter.api.Test;
 
 class WorkerTimelineTest {
-    private final Service service = new Service("echo");
+    private final Service service = new Service("echo", 0);
     private final BrokerWorker a = new BrokerWorker(new RoutingId(new byte[] {1}), service, MdpDialect.MDP_0_1);
     private final BrokerWorker b = new BrokerWorker(new RoutingId(new byte[] {2}), service, MdpDialect.MDP_0_1);
     private final WorkerTimeline timeline = new WorkerTimeline();

@@ -21,10 +21,11 @@ import picocli.CommandLine.Spec;
         footer = {
             "  zreliable bench majordomo --sizes 16,1024 --repeats 5",
             "  zreliable bench titanic --dir /var/lib/zreliable   (measure the disk the store will use)",
-            "  zreliable bench failover --pair-heartbeat-ms 100"
+            "  zreliable bench failover --pair-heartbeat-ms 100",
+            "  zreliable bench stack --repeats 5 --sizes 16 --count 30000"
         },
         subcommands = {BenchCommand.Baseline.class, BenchCommand.Majordomo.class, BenchCommand.Titanic.class,
-                BenchCommand.Failover.class, BenchCommand.Scale.class},
+                BenchCommand.Failover.class, BenchCommand.Scale.class, BenchCommand.Stack.class},
         mixinStandardHelpOptions = true)
 public final class BenchCommand implements Runnable {
     @Spec
@@ -151,6 +152,29 @@ public final class BenchCommand implements Runnable {
             ScaleScenario.measure(options.validated(), positive(services, "--services"),
                     Require.positive(workersPerService, "--workers-per-service"),
                     Require.positive(clients, "--clients"), report);
+        }
+    }
+
+    @Command(name = "stack", mixinStandardHelpOptions = true,
+            description = "The stack as a user runs it: broker, 2 workers and an async client, each a process of "
+                    + "its own; requests/s against 2 x the lock-step ceiling, JeroMQ I/O-thread CPU and context "
+                    + "switches per request, per scheduling policy (runs interleaved).")
+    static final class Stack extends Scenario {
+        @Mixin
+        BenchOptions options = new BenchOptions();
+        @Option(names = "--sched", split = ",", defaultValue = "normal,iobatch,batch", paramLabel = "POLICY",
+                description = "Scheduling policies to compare: normal (ZRELIABLE_IO_SCHED=normal), iobatch (the "
+                        + "default: JeroMQ's I/O threads under SCHED_BATCH), batch (chrt --batch 0) "
+                        + "(default: ${DEFAULT-VALUE}).")
+        List<StackScenario.Scheduling> policies;
+        @Option(names = "--count", defaultValue = "30000", paramLabel = "N",
+                description = "Requests the client sends per run (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Override
+        void measure(BenchReport report) throws Exception {
+            Require.that(!policies.isEmpty(), "--sched needs at least one policy");
+            StackScenario.measure(options.validated(), policies, Require.positive(count, "--count"), report);
         }
     }
 }

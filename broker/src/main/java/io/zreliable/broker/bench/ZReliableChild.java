@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,14 +32,25 @@ final class ZReliableChild implements AutoCloseable {
     }
 
     static ZReliableChild start(String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(name, List.of(), List.of(), Map.of(), args);
+    }
+
+    /**
+     * With {@code launcher} words before the JVM (e.g. {@code chrt --batch 0}, which execs it, so the pid stays the
+     * JVM's), {@code jvmOptions} after it, and {@code environment} added to ours.
+     */
+    static ZReliableChild start(String name, List<String> launcher, List<String> jvmOptions,
+            Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.zreliable.broker.Main");
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        return new ZReliableChild(name, process);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new ZReliableChild(name, builder.start());
     }
 
     /** Waits until the child printed a line containing {@code text}; fails with its last lines if it does not. */
@@ -53,6 +65,26 @@ final class ZReliableChild implements AutoCloseable {
                 }
                 TimeUnit.NANOSECONDS.timedWait(lastLines, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             }
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the child to exit on its own; returns its exit code, or fails with its last lines. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " did not exit within " + timeout.toMillis() + " ms; its last "
+                    + "lines:\n  " + String.join("\n  ", lastLines()));
+        }
+        return process.exitValue();
+    }
+
+    /** The last lines the child printed, oldest first. */
+    List<String> lastLines() {
+        synchronized (lastLines) {
+            return List.copyOf(lastLines);
         }
     }
 

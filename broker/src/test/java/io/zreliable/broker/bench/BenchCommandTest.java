@@ -107,6 +107,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void stackRunsBrokerWorkersAndClientAsProcessesAndReportsTheirIoThreads() {
+        assertEquals(0, run("bench", "stack", "--sched", "normal,iobatch", "--count", "300", "--warmup-ms", "20",
+                "--measure-ms", "100", "--repeats", "1", "--sizes", "16"), err.toString());
+        List<String> lines = out.toString().lines().filter(l -> l.startsWith("BENCH stack-processes")).toList();
+        assertEquals(2, lines.size(), out.toString());
+        assertTrue(lines.get(0).startsWith("BENCH stack-processes sched=normal workers=2 in_flight=100 size=16 "
+                + "run=1 rps="), lines.get(0));
+        assertTrue(lines.get(1).contains(" sched=iobatch "), lines.get(1));
+        for (String line : lines) {
+            Matcher rps = RPS.matcher(line);
+            assertTrue(rps.find() && Long.parseLong(rps.group(1)) > 0, "requests were served: " + line);
+            assertTrue(line.contains(" ceiling_ratio=") && line.contains(" broker_io_vcsw_per_req="), line);
+        }
+    }
+
+    @Test
     void scaleComparesServiceCountsAgainstTheFirst() {
         assertEquals(0, run("bench", "scale", "--services", "1,40", "--clients", "50", "--warmup-ms", "20",
                 "--measure-ms", "100", "--repeats", "1", "--sizes", "16"), err.toString());
