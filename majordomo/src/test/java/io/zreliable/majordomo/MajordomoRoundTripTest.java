@@ -162,7 +162,7 @@ class MajordomoRoundTripTest {
         for (int i = 0; i < 50; i++) {
             assertEquals("inline " + i, client.send("inline", String.valueOf(i)));
         }
-        assertThrows(RequestTimeoutException.class, () -> kit.client(endpoint, 500, 1).send("inline", "boom"));
+        assertThrows(RequestTimeoutException.class, () -> kit.client(endpoint, 3_000, 1).send("inline", "boom"));
         Await.until("the handler failure counted", () -> worker.handlerFailures() == 1);
         Await.until("the worker registered again", () -> worker.connects() == 2 && broker.stats().workers() == 1);
 
@@ -204,7 +204,7 @@ class MajordomoRoundTripTest {
         assertEquals(0, broker.stats().workersExpired());
         assertEquals(1, worker.connects());
 
-        assertThrows(RequestTimeoutException.class, () -> kit.client(endpoint, 500, 1).send("later", "boom"));
+        assertThrows(RequestTimeoutException.class, () -> kit.client(endpoint, 3_000, 1).send("later", "boom"));
         Await.until("the worker registered again after the failed stage",
                 () -> worker.handlerFailures() == 1 && worker.connects() == 2 && broker.stats().workers() == 1);
         assertEquals("later three", client.send("later", "three"));
