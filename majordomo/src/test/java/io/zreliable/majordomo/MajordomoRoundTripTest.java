@@ -33,7 +33,7 @@ class MajordomoRoundTripTest {
         String live = broker.endpoints().get(0);
         kit.echoWorker(live, "echo");
         MajordomoClient client = new MajordomoClient(List.of(LoopbackPorts.freeEndpoint(), live),
-                RetryPolicy.builder().timeoutMillis(300).attempts(1).build());
+                RetryPolicy.builder().timeoutMillis(1500).attempts(1).build());
         kit.track(client);
         assertThrows(RequestTimeoutException.class, () -> client.send("echo", "lost"));
         assertEquals("found", client.send("echo", "found"));
@@ -262,7 +262,7 @@ class MajordomoRoundTripTest {
         String live = broker.endpoints().get(0);
         String dead = "tcp://127.0.0.1:" + MdpTestKit.freePort();
         MajordomoWorker worker = new MajordomoWorker(WorkerConfig.builder("echo").connect(dead).connect(live)
-                .heartbeat(HeartbeatConfig.builder().intervalMillis(50).liveness(10).build())
+                .heartbeat(HeartbeatConfig.builder().intervalMillis(250).liveness(8).build())
                 .backoff(MdpTestKit.BACKOFF).build(), request -> request);
         try (worker) {
             worker.start();
@@ -270,12 +270,12 @@ class MajordomoRoundTripTest {
             Await.until("the worker failed over to the live broker", () -> broker.stats().workers() == 1);
 
             MajordomoClient client = new MajordomoClient(List.of(dead, live),
-                    RetryPolicy.builder().timeoutMillis(300).attempts(5).build());
+                    RetryPolicy.builder().timeoutMillis(1500).attempts(5).build());
             try (client) {
                 assertEquals("sync", client.send("echo", "sync"));
             }
             try (AsyncMajordomoClient async = AsyncMajordomoClient.builder().connect(dead).connect(live)
-                    .connections(1).retryPolicy(RetryPolicy.builder().timeoutMillis(300)
+                    .connections(1).retryPolicy(RetryPolicy.builder().timeoutMillis(1500)
                             .attempts(5).build()).build()) {
                 assertEquals("async", async.send("echo", "async").get(20, TimeUnit.SECONDS));
             }
