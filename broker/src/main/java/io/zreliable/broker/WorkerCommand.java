@@ -77,7 +77,7 @@ public final class WorkerCommand implements Callable<Integer> {
         MajordomoWorker worker = (dialect.streams()
                 ? MajordomoWorker.streaming(config, this::echoInParts)
                 : new MajordomoWorker(config, request -> request)).start();
-        LOG.info("echo worker for service '{}' ({}, {} part(s) per reply) ready, connecting to {}", service,
+        LOG.info("echo worker for service '{}' ready ({}, {} part(s) per reply), connecting to {}", service,
                 dialect.label(), parts, String.join(", ", endpoints));
         lifetime.runUntilStopped(worker, "worker");
         return 0;
