@@ -77,8 +77,8 @@ public final class WorkerCommand implements Callable<Integer> {
         MajordomoWorker worker = (dialect.streams()
                 ? MajordomoWorker.streaming(config, this::echoInParts)
                 : new MajordomoWorker(config, request -> request)).start();
-        LOG.info("echo worker for service '{}' ready ({}, {} part(s) per reply), connecting to {}", service,
-                dialect.label(), parts, String.join(", ", endpoints));
+        LOG.info("echo worker for service '{}' ready, connecting to {} ({}, {} part(s) per reply)", service,
+                String.join(", ", endpoints), dialect.label(), parts);
         lifetime.runUntilStopped(worker, "worker");
         return 0;
     }
